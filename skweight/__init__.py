@@ -1,0 +1,16 @@
+"""skweight: scikit-learn estimators around Keras 3 networks, with weighting you can reason about."""
+
+from .classifier import WeightedKerasClassifier
+from .regressor import WeightedKerasRegressor
+from .weighting import ClassWeights, NoWeighting, WeightingStrategy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ClassWeights",
+    "NoWeighting",
+    "WeightedKerasClassifier",
+    "WeightedKerasRegressor",
+    "WeightingStrategy",
+    "__version__",
+]

@@ -1,0 +1,59 @@
+"""Checks of user input that scikit-learn's validators do not cover."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.utils.validation import _check_sample_weight
+
+
+def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
+    """Return a validated float64 copy of ``sample_weight`` (None stays None).
+
+    Weights must be finite, non-negative, one per row of ``X``, and not all zero.
+    """
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        raise ValueError(
+            "sample_weight must be an array with one weight per row of X; got the scalar "
+            f"{sample_weight!r}."
+        )
+    weights = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True, copy=True
+    )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight is zero for every row; at least one row must have a positive weight."
+        )
+    return weights
+
+
+def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int, or raise naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+def check_fraction(value, name: str) -> float:
+    """Return ``value`` as a float in [0, 1), or raise naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a float in [0, 1); got {value!r}.")
+    return float(value)
+
+
+def seed_from(random_state) -> int | None:
+    """Turn ``random_state`` (None, int or RandomState) into an integer seed or None."""
+    if random_state is None:
+        return None
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state < 2**32:
+            raise ValueError(f"random_state must be in [0, 2**32); got {random_state!r}.")
+        return int(random_state)
+    raise ValueError(
+        f"random_state must be None, an int or a numpy RandomState; got {random_state!r}."
+    )

@@ -1,0 +1,68 @@
+"""Per-class weights: ``"balanced"`` and explicit ``{class: weight}`` dictionaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+
+from .base import WeightingStrategy
+
+
+class ClassWeights(WeightingStrategy):
+    """Weight every row by a weight that depends on its class.
+
+    Parameters
+    ----------
+    class_weight : "balanced" or dict
+        ``"balanced"`` gives class ``c`` the weight ``n_samples / (n_classes * count_c)``
+        (scikit-learn's rule). A dict maps class labels to non-negative weights; classes left out
+        weigh 1, and a label that is not a class of ``y`` is an error.
+    """
+
+    def __init__(self, class_weight: str | Mapping = "balanced"):
+        self.class_weight = class_weight
+
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """Return the weight of each class, in the order of ``classes``."""
+        if classes is None:
+            raise ValueError(
+                "weighting by class needs a classifier; the regressor has no classes. "
+                "Use sample_weight or a per-row strategy instead."
+            )
+        n_classes = len(classes)
+        if isinstance(self.class_weight, str):
+            if self.class_weight != "balanced":
+                raise ValueError(
+                    f"class_weight={self.class_weight!r}: expected 'balanced' or a dict."
+                )
+            present = np.unique(y)
+            weights = np.ones(n_classes)
+            weights[present] = compute_class_weight("balanced", classes=present, y=y)
+            return weights
+        if not isinstance(self.class_weight, Mapping):
+            raise TypeError(
+                "weighting as class weights must be 'balanced' or a {class: weight} dict; "
+                f"got {type(self.class_weight).__name__}."
+            )
+        index = {label: i for i, label in enumerate(classes.tolist())}
+        weights = np.ones(n_classes)
+        for label, weight in self.class_weight.items():
+            key = label.item() if isinstance(label, np.generic) else label
+            if key not in index:
+                raise ValueError(
+                    f"weighting dict names class {label!r}, which is not among the classes "
+                    f"of y: {classes.tolist()}."
+                )
+            value = float(weight)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(
+                    f"weighting dict gives class {label!r} the weight {weight!r}; weights must "
+                    "be finite and non-negative."
+                )
+            weights[index[key]] = value
+        return weights
+
+    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        return self.class_weight_vector(y, classes)[y]
