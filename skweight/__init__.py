@@ -1,4 +1,4 @@
-"""skweight: scikit-learn estimators around Keras 3 networks, with weighting you can reason about."""
+"""skweight: scikit-learn estimators around Keras 3 networks, with weighting made explicit."""
 
 from .classifier import WeightedKerasClassifier
 from .regressor import WeightedKerasRegressor

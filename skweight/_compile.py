@@ -71,8 +71,7 @@ def make_loss(loss: Any, params: dict[str, Any]) -> Any:
     if callable(loss):
         if params:
             raise ValueError(
-                "loss is a plain callable and takes no loss__ parameters "
-                f"(got {sorted(params)})."
+                f"loss is a plain callable and takes no loss__ parameters (got {sorted(params)})."
             )
         return loss
     raise TypeError(
@@ -107,4 +106,8 @@ def needs_one_hot(loss: Any) -> bool:
     if isinstance(loss, ONE_HOT_LOSSES):
         return True
     name = getattr(loss, "__name__", "")
-    return name in {"categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge"}
+    return name in {
+        "categorical_crossentropy",
+        "categorical_focal_crossentropy",
+        "categorical_hinge",
+    }

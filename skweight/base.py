@@ -128,7 +128,9 @@ class BaseWeightedKeras(BaseEstimator):
 
     def _check_routed_params(self) -> dict[str, Any]:
         unknown = [
-            key for key in vars(self) if "__" in key and not key.startswith("_") and not is_routed(key)
+            key
+            for key in vars(self)
+            if "__" in key and not key.startswith("_") and not is_routed(key)
         ]
         if unknown:
             raise ValueError(
@@ -202,12 +204,13 @@ class BaseWeightedKeras(BaseEstimator):
                 **{**DEFAULT_COMPILE_KWARGS, **routed(routed_params, "compile")},
             )
         one_hot = needs_one_hot(self.model_.loss)
+        weights = train.sample_weight
 
         # 5. train
         history = self.model_.fit(
             train.X,
             self._keras_target(train.y, one_hot),
-            sample_weight=None if train.sample_weight is None else train.sample_weight.astype("float32"),
+            sample_weight=None if weights is None else weights.astype("float32"),
             epochs=epochs,
             batch_size=batch_size,
             shuffle=self.shuffle,

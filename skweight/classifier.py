@@ -109,8 +109,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return f"{self.n_classes_} classes"
 
     def _default_loss(self) -> str:
-        return "binary_crossentropy" if self.model_.output_shape[-1] == 1 else (
-            "sparse_categorical_crossentropy"
+        return (
+            "binary_crossentropy"
+            if self.model_.output_shape[-1] == 1
+            else ("sparse_categorical_crossentropy")
         )
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
