@@ -182,12 +182,14 @@ class BaseWeightedKeras(BaseEstimator):
         train, validation = self._split_validation(
             X, y_encoded, sample_weight, validation_split, seed
         )
+        original = train
         train = self.weighting_.prepare(
             train.X, train.y, train.sample_weight,
             classes=getattr(self, "classes_", None), random_state=seed,
         )  # fmt: skip
         train = self._finalize_weights(train)
         self._check_training_rows(train)
+        self._record_training_mix(original, train)
 
         # 4. build and compile the model
         if seed is not None:
@@ -332,6 +334,9 @@ class BaseWeightedKeras(BaseEstimator):
     def _resolve_loss(self, routed_params: dict[str, Any]) -> Any:
         loss = self._default_loss() if self.loss is None else self.loss
         return make_loss(loss, routed(routed_params, "loss"))
+
+    def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
+        """Hook: remember what the strategy did to the training rows (classifiers)."""
 
     def _check_training_rows(self, train: TrainingSet) -> None:
         if train.X.shape[0] == 0:

@@ -35,6 +35,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         The strategy the last fit used.
     history_ : dict of list
         Per-epoch loss and metrics (``val_*`` when ``validation_split`` > 0).
+    class_prior_ : ndarray of shape (n_classes,)
+        Class frequencies of the training rows as given (``sample_weight`` counted).
+    training_prior_ : ndarray of shape (n_classes,)
+        Class frequencies the network was trained on, after weighting or resampling. Where it
+        differs from ``class_prior_`` the network's probabilities carry the shifted prior.
     """
 
     _stratify_validation = True
@@ -97,6 +102,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
                 "classes to train on. Check sample_weight and weighting."
             )
 
+    def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
+        self.class_prior_ = _class_mix(original, self.n_classes_)
+        self.training_prior_ = _class_mix(train, self.n_classes_)
+
     def _output_spec(self) -> tuple[int, str]:
         if self.n_classes_ == 2:
             return 1, "sigmoid"
@@ -127,3 +136,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
         return tags
+
+
+def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
+    """Weighted class frequencies of ``rows`` (they sum to 1)."""
+    counts = np.bincount(rows.y, weights=rows.sample_weight, minlength=n_classes)
+    return counts / counts.sum()
