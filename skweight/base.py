@@ -67,6 +67,10 @@ class BaseWeightedKeras(BaseEstimator):
     normalize_weights : bool
         Scale the final training weights to mean 1 over the training rows, so that the
         effective learning rate does not depend on the weighting strategy.
+    prior_correction : bool
+        Classifiers only: make ``predict_proba`` undo the class-prior shift that weighting or
+        resampling caused (see :func:`skweight.prior.correct_prior`), so probabilities refer to
+        the real class mix. Off by default, so predictions show the strategy's effect.
     **routed_params
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
         ``predict__*`` keyword parameters, routed to what their prefix names.
@@ -91,6 +95,7 @@ class BaseWeightedKeras(BaseEstimator):
         random_state=None,
         warm_start=False,
         normalize_weights=True,
+        prior_correction=False,
         **routed_params,
     ):
         self.model = model
@@ -109,6 +114,7 @@ class BaseWeightedKeras(BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
         self.normalize_weights = normalize_weights
+        self.prior_correction = prior_correction
         vars(self).update(routed_params)
 
     # ------------------------------------------------------------------ parameters

@@ -7,6 +7,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from .base import BaseWeightedKeras
+from .prior import correct_prior
 from .weighting import TrainingSet
 
 
@@ -57,7 +58,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         outputs = self._forward(X).astype(np.float64)
         if outputs.shape[1] == 1:
             positive = np.clip(outputs[:, 0], 0.0, 1.0)
-            return np.column_stack([1.0 - positive, positive])
+            outputs = np.column_stack([1.0 - positive, positive])
+        if self.prior_correction:
+            return correct_prior(outputs, self.class_prior_, self.training_prior_)
         return outputs
 
     def predict(self, X) -> np.ndarray:
