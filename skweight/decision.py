@@ -1,0 +1,289 @@
+"""Minimum-expected-cost decisions from predicted probabilities.
+
+Given probabilities ``p(c|x)`` and a cost matrix ``C`` (rows: true class, columns: predicted
+class), predicting class ``j`` costs ``sum_c p(c|x) C[c, j]`` in expectation; the Bayes decision
+picks the ``j`` with the least expected cost (Elkan, 2001). For two classes with zero cost on the
+diagonal this is the threshold rule ``p(positive|x) >= FP / (FP + FN)``.
+
+The probabilities must refer to the class mix the model will meet. A model trained with class
+weights or resampling has a shifted prior; its probabilities already lean towards the up-weighted
+class, and deciding by cost on top of that counts the costs twice. :class:`MinimumCostClassifier`
+therefore undoes the shift first (see :mod:`skweight.prior`) when the wrapped model reports
+``class_prior_`` and ``training_prior_``, as skweight's classifiers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from .cost import check_cost_matrix
+from .prior import correct_prior
+
+__all__ = [
+    "MinimumCostClassifier",
+    "align_cost_matrix",
+    "cost_threshold",
+    "expected_decision_costs",
+    "minimum_cost_predict",
+]
+
+
+def align_cost_matrix(
+    classes: Sequence,
+    cost_matrix: Any = None,
+    labels: Sequence | None = None,
+    *,
+    fp_cost: float | None = None,
+    fn_cost: float | None = None,
+) -> np.ndarray:
+    """Return the cost matrix with rows and columns in the order of ``classes``.
+
+    Parameters
+    ----------
+    classes : sequence
+        The classes in the order of the columns of ``predict_proba`` (``estimator.classes_``).
+    cost_matrix, labels, fp_cost, fn_cost
+        As in :func:`skweight.cost.check_cost_matrix`; ``labels`` defaults to ``classes``.
+        With ``fp_cost``/``fn_cost`` the positive class is ``classes[1]`` unless ``labels``
+        says ``[negative, positive]``.
+    """
+    classes = np.asarray(classes)
+    matrix, labels = check_cost_matrix(
+        cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, classes=classes
+    )
+    position = {label: i for i, label in enumerate(labels.tolist())}
+    order = [position[c] for c in classes.tolist()]
+    return matrix[np.ix_(order, order)]
+
+
+def expected_decision_costs(proba, cost_matrix) -> np.ndarray:
+    """Return the expected cost of predicting each class, shape (n_samples, n_classes).
+
+    ``proba[:, c]`` is ``p(c|x)`` and ``cost_matrix[c, j]`` the cost of predicting ``j`` when
+    the truth is ``c``, both in the same class order.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    matrix = np.asarray(cost_matrix, dtype=np.float64)
+    if proba.ndim != 2 or matrix.shape != (proba.shape[1], proba.shape[1]):
+        raise ValueError(
+            f"proba has shape {proba.shape} but cost_matrix has shape {matrix.shape}; the cost "
+            "matrix needs one row and one column per column of proba."
+        )
+    return proba @ matrix
+
+
+def minimum_cost_predict(
+    proba,
+    cost_matrix: Any = None,
+    *,
+    classes: Sequence | None = None,
+    labels: Sequence | None = None,
+    fp_cost: float | None = None,
+    fn_cost: float | None = None,
+) -> np.ndarray:
+    """Return the decision of least expected cost for each row of ``proba``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Class probabilities, columns in the order of ``classes``.
+    cost_matrix, labels, fp_cost, fn_cost
+        The costs; see :func:`align_cost_matrix`.
+    classes : sequence or None
+        The class of each column of ``proba``. None returns column indices (and then
+        ``labels``, if given, must be ``range(n_classes)``).
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        Class labels (or column indices). Ties go to the earlier column.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim != 2 or proba.shape[1] < 2:
+        raise ValueError(f"proba must have shape (n_samples, n_classes >= 2); got {proba.shape}.")
+    index_only = classes is None
+    classes = np.arange(proba.shape[1]) if index_only else np.asarray(classes)
+    if len(classes) != proba.shape[1]:
+        raise ValueError(
+            f"classes has {len(classes)} entries but proba has {proba.shape[1]} columns."
+        )
+    matrix = align_cost_matrix(classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost)
+    best = np.argmin(expected_decision_costs(proba, matrix), axis=1)
+    return best if index_only else classes[best]
+
+
+def cost_threshold(
+    cost_matrix: Any = None, *, fp_cost: float | None = None, fn_cost: float | None = None
+) -> float:
+    """Return the probability of the positive class above which predicting it costs less.
+
+    For the binary cost matrix ``[[c00, c01], [c10, c11]]`` (negative first) the threshold is
+    ``(c01 - c00) / ((c01 - c00) + (c10 - c11))``, i.e. ``FP / (FP + FN)`` when correct
+    decisions cost nothing. Predict positive when ``p(positive|x) >= threshold``.
+    """
+    if cost_matrix is not None and np.shape(cost_matrix) != (2, 2):
+        raise ValueError(
+            f"cost_threshold needs a 2 x 2 cost_matrix; got shape {np.shape(cost_matrix)}."
+        )
+    matrix, _ = check_cost_matrix(cost_matrix, [0, 1], fp_cost=fp_cost, fn_cost=fn_cost)
+    false_alarm = matrix[0, 1] - matrix[0, 0]
+    miss = matrix[1, 0] - matrix[1, 1]
+    if false_alarm + miss <= 0:
+        raise ValueError(
+            "The cost matrix does not make errors cost more than correct decisions "
+            f"({matrix.tolist()}); no threshold separates the classes."
+        )
+    return float(false_alarm / (false_alarm + miss))
+
+
+def _final_step(estimator):
+    """The last step of a pipeline (or the estimator itself); sees through FrozenEstimator."""
+    while True:
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        elif type(estimator).__name__ == "FrozenEstimator":
+            estimator = estimator.estimator
+        else:
+            return estimator
+
+
+class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Predict the class of least expected cost from any probabilistic classifier.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Fitted anew (cloned) by :meth:`fit`. Wrap a fitted model in
+        ``sklearn.frozen.FrozenEstimator`` to use it as it is.
+    cost_matrix : array-like of shape (n_classes, n_classes) or None
+        Rows: true class, columns: predicted class, in the order of ``labels``.
+    labels : sequence or None
+        The class of each row/column of ``cost_matrix``; None means the estimator's
+        ``classes_``. With ``fp_cost``/``fn_cost``: ``[negative, positive]``.
+    fp_cost, fn_cost : float or None
+        Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``; the positive class defaults to
+        ``classes_[1]``.
+    prior_correction : "auto", bool
+        Re-weight the probabilities from the class mix the estimator was trained on
+        (``training_prior_``) to the real one (``class_prior_``) before deciding, so that weights
+        or resampling and costs are not counted twice. ``"auto"`` does so when the (final step
+        of the) estimator reports both attributes, they differ, and the estimator does not
+        already correct its own probabilities. True requires the attributes.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted estimator.
+    classes_ : ndarray of shape (n_classes,)
+    cost_matrix_ : ndarray of shape (n_classes, n_classes)
+        The costs, rows and columns in the order of ``classes_``.
+    prior_correction_ : bool
+        Whether the probabilities are prior-corrected.
+    class_prior_, training_prior_ : ndarray of shape (n_classes,)
+        Only when ``prior_correction_`` is True: the priors the correction maps between.
+    """
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        cost_matrix=None,
+        labels=None,
+        fp_cost=None,
+        fn_cost=None,
+        prior_correction="auto",
+    ):
+        self.estimator = estimator
+        self.cost_matrix = cost_matrix
+        self.labels = labels
+        self.fp_cost = fp_cost
+        self.fn_cost = fn_cost
+        self.prior_correction = prior_correction
+
+    def fit(self, X, y, **fit_params):
+        """Fit a clone of ``estimator`` and fix the cost matrix and prior correction.
+
+        ``fit_params`` (e.g. ``sample_weight``) go to the estimator's ``fit``; with metadata
+        routing enabled they are routed as the estimator requests.
+        """
+        if self.prior_correction not in ("auto", True, False):
+            raise ValueError(
+                f"prior_correction must be 'auto', True or False; got {self.prior_correction!r}."
+            )
+        if _routing_enabled():
+            fit_params = process_routing(self, "fit", **fit_params).estimator.fit
+        estimator = clone(self.estimator).fit(X, y, **fit_params)
+        if not hasattr(estimator, "predict_proba"):
+            raise TypeError(
+                f"{type(estimator).__name__} has no predict_proba; MinimumCostClassifier needs "
+                "class probabilities."
+            )
+        self.estimator_ = estimator
+        self.cost_matrix_ = align_cost_matrix(
+            self.classes_, self.cost_matrix, self.labels, fp_cost=self.fp_cost, fn_cost=self.fn_cost
+        )
+        self._set_prior_correction(_final_step(estimator))
+        return self
+
+    def _set_prior_correction(self, model) -> None:
+        class_prior = getattr(model, "class_prior_", None)
+        training_prior = getattr(model, "training_prior_", None)
+        known = class_prior is not None and training_prior is not None
+        if self.prior_correction is True and not known:
+            raise ValueError(
+                f"prior_correction=True needs class_prior_ and training_prior_ on "
+                f"{type(model).__name__}; only skweight's classifiers record them."
+            )
+        already = getattr(model, "prior_correction", False) is True
+        shifted = known and not np.allclose(class_prior, training_prior)
+        if self.prior_correction == "auto":
+            self.prior_correction_ = bool(shifted and not already)
+        else:
+            self.prior_correction_ = bool(self.prior_correction and known and not already)
+        if self.prior_correction_:
+            self.class_prior_ = np.asarray(class_prior, dtype=np.float64)
+            self.training_prior_ = np.asarray(training_prior, dtype=np.float64)
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The classes of the fitted estimator."""
+        return self.estimator_.classes_
+
+    @property
+    def n_features_in_(self) -> int:
+        """Number of features seen in ``fit``."""
+        return self.estimator_.n_features_in_
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities under the real class mix (prior-corrected if applicable)."""
+        check_is_fitted(self, "estimator_")
+        proba = self.estimator_.predict_proba(X)
+        if self.prior_correction_:
+            return correct_prior(proba, self.class_prior_, self.training_prior_)
+        return np.asarray(proba, dtype=np.float64)
+
+    def decision_costs(self, X) -> np.ndarray:
+        """Expected cost of predicting each class, shape (n_samples, n_classes)."""
+        return expected_decision_costs(self.predict_proba(X), self.cost_matrix_)
+
+    def predict(self, X) -> np.ndarray:
+        """The class of least expected cost for each row."""
+        return self.classes_[np.argmin(self.decision_costs(X), axis=1)]
+
+    def get_metadata_routing(self) -> MetadataRouter:
+        """Route ``fit`` metadata (e.g. ``sample_weight``) to the estimator's ``fit``."""
+        return MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
