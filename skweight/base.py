@@ -8,6 +8,7 @@ weights -> build and compile the model -> train. Subclasses supply the target-sp
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import keras
@@ -20,8 +21,10 @@ from ._compile import make_loss, make_optimizer, needs_one_hot
 from ._mlp import build_mlp
 from ._predict import predict_in_batches
 from ._routing import ROUTED_PREFIXES, call_with_signature, is_routed, routed
+from ._val_loss import UnweightedValidationLoss, weighted_validation
 from ._validation import check_fraction, check_positive_int, check_sample_weight, seed_from
 from .weighting import TrainingSet, resolve_weighting
+from .weighting.epochs import keras_fit_data
 
 #: Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them. Several steps
 #: per execution amortise the per-step dispatch cost; XLA compilation costs more than it saves
@@ -115,35 +118,29 @@ class BaseWeightedKeras(BaseEstimator):
         self.warm_start = warm_start
         self.normalize_weights = normalize_weights
         self.prior_correction = prior_correction
-        vars(self).update(routed_params)
+        self._routed_params = routed_params
 
     # ------------------------------------------------------------------ parameters
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         params = super().get_params(deep=deep)
-        params.update({key: value for key, value in vars(self).items() if is_routed(key)})
+        params.update(self._routed_params)
         return params
 
     def set_params(self, **params):
-        rest = {}
-        for key, value in params.items():
-            if is_routed(key):
-                setattr(self, key, value)
-            else:
-                rest[key] = value
+        routed_updates = {key: value for key, value in params.items() if is_routed(key)}
+        if routed_updates:
+            self._routed_params = {**self._routed_params, **routed_updates}
+        rest = {key: value for key, value in params.items() if key not in routed_updates}
         return super().set_params(**rest) if rest else self
 
     def _check_routed_params(self) -> dict[str, Any]:
-        unknown = [
-            key
-            for key in vars(self)
-            if "__" in key and not key.startswith("_") and not is_routed(key)
-        ]
+        params = self._routed_params
+        unknown = [key for key in params if not is_routed(key)]
         if unknown:
             raise ValueError(
-                f"Unknown parameter(s) {unknown}; routed parameters must start with one of "
-                f"{[p + '__' for p in ROUTED_PREFIXES]}."
+                f"Unknown parameter(s) {unknown}; keyword parameters must be routed, starting "
+                f"with one of {[p + '__' for p in ROUTED_PREFIXES]}."
             )
-        params = {key: value for key, value in vars(self).items() if is_routed(key)}
         reserved = _RESERVED_FIT_KWARGS.intersection(routed(params, "fit"))
         if reserved:
             raise ValueError(
@@ -196,6 +193,9 @@ class BaseWeightedKeras(BaseEstimator):
         train = self._finalize_weights(train)
         self._check_training_rows(train)
         self._record_training_mix(original, train)
+        validation = weighted_validation(
+            self.weighting_, validation, getattr(self, "classes_", None), self.normalize_weights
+        )
 
         # 4. build and compile the model
         if seed is not None:
@@ -212,17 +212,20 @@ class BaseWeightedKeras(BaseEstimator):
                 **{**DEFAULT_COMPILE_KWARGS, **routed(routed_params, "compile")},
             )
         one_hot = needs_one_hot(self.model_.loss)
-        weights = train.sample_weight
+        callbacks = list(self.callbacks or [])
+        if validation is not None:
+            y_val = self._keras_target(validation.y, one_hot)
+            callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val))
 
-        # 5. train
+        # 5. train (an index-based dataset when the strategy resamples at every epoch)
+        data = keras_fit_data(
+            train, lambda y: self._keras_target(y, one_hot),
+            batch_size=batch_size, shuffle=self.shuffle, seed=seed,
+        )  # fmt: skip
         history = self.model_.fit(
-            train.X,
-            self._keras_target(train.y, one_hot),
-            sample_weight=None if weights is None else weights.astype("float32"),
+            **data,
             epochs=epochs,
-            batch_size=batch_size,
-            shuffle=self.shuffle,
-            callbacks=list(self.callbacks or []),
+            callbacks=callbacks,
             verbose=self.verbose,
             validation_data=self._keras_validation(validation, one_hot),
             **routed(routed_params, "fit"),
@@ -237,18 +240,21 @@ class BaseWeightedKeras(BaseEstimator):
         stratify = y if self._stratify_validation else None
         try:
             parts = train_test_split(
-                X, y, *([] if sample_weight is None else [sample_weight]),
-                test_size=fraction, stratify=stratify, random_state=seed,
-            )  # fmt: skip
+                np.arange(len(y)), test_size=fraction, stratify=stratify, random_state=seed
+            )
         except ValueError as exc:
             raise ValueError(
                 f"validation_split={fraction} cannot hold out a validation set from "
                 f"{len(y)} rows: {exc}"
             ) from exc
-        weights = parts[4:6] if sample_weight is not None else (None, None)
+        # both parts keep the rows' order (recency weights by row order rely on it)
+        train_rows, val_rows = (np.sort(part) for part in parts)
+        weights = (None, None) if sample_weight is None else (
+            sample_weight[train_rows], sample_weight[val_rows]
+        )  # fmt: skip
         return (
-            TrainingSet(parts[0], parts[2], weights[0]),
-            TrainingSet(parts[1], parts[3], weights[1]),
+            TrainingSet(X[train_rows], y[train_rows], weights[0]),
+            TrainingSet(X[val_rows], y[val_rows], weights[1]),
         )
 
     def _finalize_weights(self, train: TrainingSet) -> TrainingSet:
@@ -259,12 +265,14 @@ class BaseWeightedKeras(BaseEstimator):
         X, y = train.X, train.y
         keep = weights > 0
         if not keep.all():
+            if train.epoch_rows is not None:
+                raise ValueError("A per-epoch strategy must drop zero-weight rows itself.")
             X, y, weights = X[keep], y[keep], weights[keep]
         if np.ptp(weights) == 0 and (self.normalize_weights or weights[0] == 1):
-            return TrainingSet(X, y, None)
+            return replace(train, X=X, y=y, sample_weight=None)
         if self.normalize_weights:
-            weights = weights / weights.mean()
-        return TrainingSet(X, y, weights)
+            weights = weights / replace(train, X=X, y=y, sample_weight=weights).mean_weight()
+        return replace(train, X=X, y=y, sample_weight=weights)
 
     def _build_model(self, routed_params: dict[str, Any]) -> keras.Model:
         n_units, output_activation = self._output_spec()
@@ -352,7 +360,7 @@ class BaseWeightedKeras(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype="float32", accept_sparse=False)
-        batch_size = getattr(self, "predict__batch_size", None)
+        batch_size = self._routed_params.get("predict__batch_size")
         return predict_in_batches(self.model_, X, batch_size)
 
     def __sklearn_tags__(self):

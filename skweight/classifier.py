@@ -65,7 +65,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
     def predict(self, X) -> np.ndarray:
         """Return the most probable class of each row."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
@@ -143,5 +144,6 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
 def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
     """Weighted class frequencies of ``rows`` (they sum to 1)."""
-    counts = np.bincount(rows.y, weights=rows.sample_weight, minlength=n_classes)
+    y, weights = rows.epoch_targets(0)  # per-epoch resampling: the mix of one epoch
+    counts = np.bincount(y, weights=weights, minlength=n_classes)
     return counts / counts.sum()
