@@ -2,13 +2,29 @@
 
 from .classifier import WeightedKerasClassifier
 from .regressor import WeightedKerasRegressor
-from .weighting import ClassWeights, NoWeighting, WeightingStrategy
+from .weighting import (
+    ClassWeights,
+    CostSensitiveWeights,
+    EffectiveNumberWeights,
+    FocalLoss,
+    InverseVarianceWeights,
+    NoWeighting,
+    RecencyWeights,
+    Resampler,
+    WeightingStrategy,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ClassWeights",
+    "CostSensitiveWeights",
+    "EffectiveNumberWeights",
+    "FocalLoss",
+    "InverseVarianceWeights",
     "NoWeighting",
+    "RecencyWeights",
+    "Resampler",
     "WeightedKerasClassifier",
     "WeightedKerasRegressor",
     "WeightingStrategy",

@@ -21,6 +21,8 @@ class ClassWeights(WeightingStrategy):
         weigh 1, and a label that is not a class of ``y`` is an error.
     """
 
+    balances_classes = True
+
     def __init__(self, class_weight: str | Mapping = "balanced"):
         self.class_weight = class_weight
 

@@ -12,19 +12,26 @@ from sklearn.base import clone
 
 from .base import NoWeighting, WeightingStrategy
 from .class_weights import ClassWeights
+from .effective_number import EffectiveNumberWeights
+from .focal import FocalLoss
+from .resample import Resampler, is_sampler
 
 #: Names accepted by ``weighting=`` and the strategy each one stands for.
 NAMED_STRATEGIES: dict[str, Callable[[], WeightingStrategy]] = {
     "none": NoWeighting,
     "balanced": lambda: ClassWeights("balanced"),
+    "effective_number": EffectiveNumberWeights,
+    "focal": FocalLoss,
 }
 
 
 def resolve_weighting(weighting: Any) -> WeightingStrategy:
     """Return a fresh strategy object for a value of ``weighting=``.
 
-    Accepts None, a registered name, a ``{class: weight}`` dict, or a
-    :class:`~skweight.weighting.WeightingStrategy` instance (cloned, never modified).
+    Accepts None, a registered name, a ``{class: weight}`` dict, a
+    :class:`~skweight.weighting.WeightingStrategy` instance (cloned, never modified), or an
+    object with ``fit_resample`` such as an imbalanced-learn sampler (wrapped in
+    :class:`~skweight.weighting.Resampler`, which clones it at every fit).
     """
     if weighting is None:
         return NoWeighting()
@@ -41,8 +48,11 @@ def resolve_weighting(weighting: Any) -> WeightingStrategy:
         return ClassWeights(dict(weighting))
     if isinstance(weighting, WeightingStrategy):
         return clone(weighting)
+    if is_sampler(weighting):
+        return Resampler(weighting)
     raise TypeError(
         "weighting must be None, one of "
-        f"{sorted(NAMED_STRATEGIES)}, a {{class: weight}} dict or a WeightingStrategy; "
+        f"{sorted(NAMED_STRATEGIES)}, a {{class: weight}} dict, a WeightingStrategy or a "
+        "sampler with fit_resample; "
         f"got {type(weighting).__name__}."
     )

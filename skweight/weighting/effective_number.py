@@ -1,0 +1,52 @@
+"""Class-balanced weights by the effective number of samples (Cui et al., 2019)."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .base import WeightingStrategy
+
+
+class EffectiveNumberWeights(WeightingStrategy):
+    """Weight class ``c`` in proportion to ``(1 - beta) / (1 - beta ** n_c)``.
+
+    ``n_c`` is the number of training rows of class ``c`` (rows with ``sample_weight`` 0 not
+    counted). ``1 - beta ** n_c`` over ``1 - beta`` is the "effective number" of samples: it
+    grows like ``n_c`` for small classes and saturates at ``1 / (1 - beta)``, so ``beta=0``
+    weighs every class the same and ``beta -> 1`` approaches inverse class frequency
+    ("balanced"). The weights are scaled to sum to the number of classes, as in the paper.
+
+    Parameters
+    ----------
+    beta : float in [0, 1), default=0.999
+
+    References
+    ----------
+    Cui, Jia, Lin, Song and Belongie, "Class-Balanced Loss Based on Effective Number of
+    Samples", CVPR 2019.
+    """
+
+    balances_classes = True
+
+    def __init__(self, beta: float = 0.999):
+        self.beta = beta
+
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        """Return the weight of each class, in the order of ``classes``."""
+        if classes is None:
+            raise ValueError(
+                "weighting='effective_number' needs a classifier; the regressor has no classes."
+            )
+        beta = self.beta
+        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
+            raise ValueError(f"EffectiveNumberWeights: beta must be in [0, 1); got {beta!r}.")
+        counts = np.bincount(y, minlength=len(classes)).astype(np.float64)
+        present = counts > 0
+        weights = np.ones(len(classes))
+        weights[present] = (1.0 - beta) / (1.0 - float(beta) ** counts[present])
+        return weights * present.sum() / weights[present].sum()
+
+    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        return self.class_weight_vector(y, classes)[y]

@@ -1,0 +1,61 @@
+"""Recency weights: recent rows count more, with exponential decay."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .base import WeightingStrategy, multiply_weights
+
+
+def feature_column(X: np.ndarray, column, name: str) -> np.ndarray:
+    """Return column ``column`` of ``X``, or raise an error naming the parameter ``name``."""
+    if isinstance(column, bool) or not isinstance(column, numbers.Integral):
+        raise ValueError(f"{name} must be the integer index of a column of X; got {column!r}.")
+    if not -X.shape[1] <= column < X.shape[1]:
+        raise ValueError(f"{name}={column} is out of range: X has {X.shape[1]} column(s).")
+    values = np.asarray(X[:, column], dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name}={column}: the column contains NaN or infinite values.")
+    return values
+
+
+class RecencyWeights(WeightingStrategy):
+    """Weight rows by ``0.5 ** ((t_latest - t) / half_life)``: a row ``half_life`` older weighs
+    half as much.
+
+    Works with classifiers and regressors, and multiplies the user's ``sample_weight``.
+
+    Parameters
+    ----------
+    half_life : float > 0
+        In the units of the time column, or in rows when ``time_column`` is None.
+    time_column : int or None, default=None
+        Index of the column of ``X`` holding each row's time (e.g. a timestamp in days). The
+        column stays a feature of the network. None uses the order of the rows: the last row
+        given to ``fit`` is the most recent. The estimator keeps the order of the training rows
+        when it holds out a validation split; the weighted ``val_loss`` uses the validation
+        rows' own order (or times).
+    """
+
+    def __init__(self, half_life: float, time_column: int | None = None):
+        self.half_life = half_life
+        self.time_column = time_column
+
+    def weigh(self, X, y, sample_weight, classes) -> np.ndarray:
+        half_life = self.half_life
+        if (
+            isinstance(half_life, bool)
+            or not isinstance(half_life, numbers.Real)
+            or not (np.isfinite(half_life) and half_life > 0)
+        ):
+            raise ValueError(f"RecencyWeights: half_life must be a number > 0; got {half_life!r}.")
+        if self.time_column is None:
+            time = np.arange(X.shape[0], dtype=np.float64)
+        else:
+            time = feature_column(X, self.time_column, "RecencyWeights: time_column")
+        if time.size == 0:
+            return multiply_weights(sample_weight, np.ones(0))
+        age = time.max() - time
+        return multiply_weights(sample_weight, np.exp2(-age / float(half_life)))

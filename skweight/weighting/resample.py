@@ -1,0 +1,210 @@
+"""Resampling strategies: any object with ``fit_resample`` (imbalanced-learn samplers)."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from .base import TrainingSet, WeightingStrategy, drop_zero_weight_rows, multiply_weights
+
+
+def is_sampler(obj: Any) -> bool:
+    """Return True if ``obj`` looks like an imbalanced-learn sampler (has ``fit_resample``)."""
+    return callable(getattr(obj, "fit_resample", None)) and not isinstance(obj, type)
+
+
+class Resampler(WeightingStrategy):
+    """Resample the training rows with an imbalanced-learn sampler (or any ``fit_resample``).
+
+    Only the rows the network trains on are resampled: the estimator holds its validation rows
+    out first, and ``predict``/``score`` never resample, so cross-validation does not leak.
+    ``weighting=<sampler>`` is wrapped in this strategy automatically.
+
+    Parameters
+    ----------
+    sampler : object with ``fit_resample(X, y)``
+        Cloned at every fit, never modified. When the estimator has a ``random_state`` it
+        seeds the clone's ``random_state`` parameter, if the sampler has one.
+    per_epoch : bool, default=False
+        Draw a fresh resample at every epoch instead of once. The resample is realised as row
+        indices into the training data (the sampler runs on a one-column array of row numbers)
+        and batches are gathered from them, so no resampled copy of ``X`` is made and an
+        under-sampler shows the network every majority row over the epochs. It needs a
+        sampler that selects existing rows and reports them in ``sample_indices_``
+        (``RandomOverSampler``, ``RandomUnderSampler``); synthetic samplers such as SMOTE
+        cannot be used per epoch.
+
+    Notes
+    -----
+    ``sample_weight`` follows the rows: rows with weight 0 are removed before resampling (so
+    they influence neither the resample nor the fit); each resampled row keeps the weight of
+    its original row, found through the sampler's ``sample_indices_``. Samplers without
+    ``sample_indices_`` (SMOTE, ADASYN, combined samplers) return rows equal to original rows,
+    which keep their weight, and synthetic rows, which get the mean weight of their class among
+    the training rows; a warning says so when ``sample_weight`` is not uniform.
+
+    The network learns the resampled class mix; the estimator records it in
+    ``training_prior_`` (for ``per_epoch``, the mix of one epoch), which ``prior_correction``
+    undoes.
+    """
+
+    balances_classes = True
+
+    def __init__(self, sampler: Any, per_epoch: bool = False):
+        self.sampler = sampler
+        self.per_epoch = per_epoch
+
+    # ------------------------------------------------------------------ helpers
+    def _fresh_sampler(self, random_state: int | None) -> Any:
+        if not is_sampler(self.sampler):
+            raise TypeError(
+                "weighting: a resampling strategy needs an object with a fit_resample(X, y) "
+                f"method, such as an imbalanced-learn sampler; got {self.sampler!r}."
+            )
+        try:
+            sampler = clone(self.sampler)
+        except TypeError:
+            sampler = copy.deepcopy(self.sampler)
+        if random_state is not None and hasattr(sampler, "get_params"):
+            if "random_state" in sampler.get_params(deep=False):
+                sampler.set_params(random_state=random_state)
+        return sampler
+
+    def _resample(self, sampler: Any, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+        try:
+            X_res, y_res = sampler.fit_resample(X, y)
+        except Exception as exc:  # noqa: BLE001 - any sampler failure becomes a clear error
+            raise ValueError(
+                f"weighting={self.sampler!r} failed to resample the {len(y)} training rows "
+                f"(class counts {np.bincount(y).tolist()}): {type(exc).__name__}: {exc}"
+            ) from exc
+        return np.asarray(X_res), np.asarray(y_res)
+
+    # ------------------------------------------------------------------ strategy interface
+    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
+        if classes is None:
+            raise ValueError(
+                "weighting with a sampler needs a classifier; the regressor has no classes."
+            )
+        if y.ndim != 1:
+            raise ValueError(
+                "weighting with a sampler supports one label per row, not multi-label y."
+            )
+        rows = drop_zero_weight_rows(X, y, sample_weight)
+        sampler = self._fresh_sampler(random_state)
+        if self.per_epoch:
+            train = self._prepare_per_epoch(sampler, rows, random_state)
+        else:
+            train = self._prepare_once(sampler, rows)
+        self._record_class_ratio(rows, train, len(classes))
+        return train
+
+    def _prepare_once(self, sampler: Any, rows: TrainingSet) -> TrainingSet:
+        X_res, y_res = self._resample(sampler, rows.X, rows.y)
+        X_res = X_res.astype(rows.X.dtype, copy=False)
+        y_res = y_res.astype(rows.y.dtype, copy=False)
+        if rows.sample_weight is None:
+            return TrainingSet(X_res, y_res, None)
+        index = getattr(sampler, "sample_indices_", None)
+        if index is not None:
+            return TrainingSet(X_res, y_res, rows.sample_weight[np.asarray(index)])
+        return TrainingSet(X_res, y_res, _carry_weights(rows, X_res, y_res, self.sampler))
+
+    def _prepare_per_epoch(
+        self, sampler: Any, rows: TrainingSet, random_state: int | None
+    ) -> TrainingSet:
+        base_seed = (
+            int(np.random.SeedSequence().generate_state(1)[0])
+            if random_state is None
+            else random_state
+        )
+        epoch_rows = _EpochRows(self, sampler, rows.y, base_seed)
+        epoch_rows(0)  # fail early, with a clear error, if the sampler cannot select rows
+        return TrainingSet(rows.X, rows.y, rows.sample_weight, epoch_rows=epoch_rows)
+
+    def _record_class_ratio(self, before: TrainingSet, after: TrainingSet, n_classes: int):
+        y, weights = after.epoch_targets(0)
+        mass_after = np.bincount(y, weights=weights, minlength=n_classes)
+        mass_before = np.bincount(before.y, weights=before.sample_weight, minlength=n_classes)
+        self.class_ratio_ = np.divide(
+            mass_after, mass_before, out=np.ones(n_classes), where=mass_before > 0
+        )
+
+    def validation_weights(self, X, y, sample_weight, *, classes) -> np.ndarray | None:
+        """Weight validation rows by how much resampling multiplied their class's weight."""
+        ratio = getattr(self, "class_ratio_", None)
+        return multiply_weights(sample_weight, None if ratio is None else ratio[y])
+
+
+class _EpochRows:
+    """``epoch -> row indices``: the sampler run on row numbers with a per-epoch seed."""
+
+    def __init__(self, owner: Resampler, sampler: Any, y: np.ndarray, seed: int):
+        self.owner = owner
+        self.sampler = sampler
+        self.y = y
+        self.seed = seed
+        self._cache: tuple[int, np.ndarray] | None = None
+
+    def __call__(self, epoch: int) -> np.ndarray:
+        if self._cache is not None and self._cache[0] == epoch:
+            return self._cache[1]
+        sampler = clone(self.sampler)
+        if "random_state" in sampler.get_params(deep=False):
+            sampler.set_params(random_state=(self.seed + 7919 * epoch) % 2**32)
+        row_numbers = np.arange(len(self.y)).reshape(-1, 1)
+        X_res, _ = self.owner._resample(sampler, row_numbers, self.y)
+        index = getattr(sampler, "sample_indices_", None)
+        if index is None:
+            raise ValueError(
+                f"weighting=Resampler({self.owner.sampler!r}, per_epoch=True) needs a sampler "
+                "that selects existing rows and sets sample_indices_ (RandomOverSampler, "
+                "RandomUnderSampler); this one creates or edits rows. Use per_epoch=False."
+            )
+        index = np.asarray(index, dtype=np.intp)
+        self._cache = (epoch, index)
+        return index
+
+
+def _carry_weights(
+    rows: TrainingSet, X_res: np.ndarray, y_res: np.ndarray, sampler: Any
+) -> np.ndarray:
+    """Weights for a sampler without ``sample_indices_``.
+
+    Rows identical to an original row (same features and class) keep its weight; synthetic
+    rows get the mean weight of their class.
+    """
+    weights = rows.sample_weight
+    n_classes = int(max(rows.y.max(), y_res.max())) + 1
+    mass = np.bincount(rows.y, weights=weights, minlength=n_classes)
+    count = np.bincount(rows.y, minlength=n_classes)
+    class_mean = np.divide(mass, count, out=np.ones(n_classes), where=count > 0)
+    result = class_mean[y_res].astype(np.float64)
+    n = len(rows.y)
+    if len(y_res) >= n and np.array_equal(X_res[:n], rows.X) and np.array_equal(y_res[:n], rows.y):
+        result[:n] = weights  # SMOTE-like: the original rows first, then the synthetic ones
+        synthetic = len(y_res) > n
+    else:
+        lookup = {
+            (label, row.tobytes()): w
+            for row, label, w in zip(rows.X, rows.y.tolist(), weights.tolist(), strict=True)
+        }
+        matched = [
+            lookup.get((label, row.tobytes()))
+            for row, label in zip(X_res, y_res.tolist(), strict=True)
+        ]
+        found = np.array([m is not None for m in matched], dtype=bool)
+        result[found] = [m for m in matched if m is not None]
+        synthetic = not found.all()
+    if synthetic and np.ptp(weights) > 0:
+        warnings.warn(
+            f"weighting={sampler!r} creates synthetic rows, which have no sample_weight of their "
+            "own; each gets the mean sample_weight of its class.",
+            UserWarning,
+            stacklevel=6,
+        )
+    return result

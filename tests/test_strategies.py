@@ -1,0 +1,345 @@
+"""Weighting strategies without training: the weights, losses and resamples they produce."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+
+from skweight.weighting import (
+    NAMED_STRATEGIES,
+    ClassWeights,
+    CostSensitiveWeights,
+    EffectiveNumberWeights,
+    FocalLoss,
+    InverseVarianceWeights,
+    RecencyWeights,
+    Resampler,
+    TrainingSet,
+    resolve_weighting,
+)
+from skweight.weighting.epochs import EpochResampledData
+
+CLASSES = np.array([0, 1])
+
+
+def imbalanced(n=200, seed=0, minority=0.1):
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < minority).astype(np.int64)
+    X = np.column_stack([rng.randn(n) + 1.5 * y, rng.randn(n)]).astype("float32")
+    return X, y
+
+
+# ---------------------------------------------------------------- registry
+def test_registry_names_and_samplers():
+    assert {"none", "balanced", "effective_number", "focal"} <= set(NAMED_STRATEGIES)
+    assert isinstance(resolve_weighting("effective_number"), EffectiveNumberWeights)
+    assert isinstance(resolve_weighting("focal"), FocalLoss)
+    sampler = RandomOverSampler()
+    wrapped = resolve_weighting(sampler)
+    assert isinstance(wrapped, Resampler) and wrapped.sampler is sampler
+
+
+def test_object_without_fit_resample_is_rejected():
+    with pytest.raises(TypeError, match="weighting must be"):
+        resolve_weighting(object())
+    X, y = imbalanced()
+    with pytest.raises(TypeError, match="weighting: .*fit_resample"):
+        Resampler(object()).prepare(X, y, None, classes=CLASSES, random_state=0)
+
+
+# ---------------------------------------------------------------- cost-sensitive
+def test_cost_binary_shorthand_weights_positives_fn_over_fp():
+    y = np.array([0, 0, 1, 0])
+    weights = CostSensitiveWeights(fp_cost=2, fn_cost=10).row_weights(y, CLASSES)
+    np.testing.assert_allclose(weights, [2, 2, 10, 2])
+    same = CostSensitiveWeights([[0, 2], [10, 0]]).row_weights(y, CLASSES)
+    np.testing.assert_allclose(same, weights)
+
+
+def test_cost_multiclass_rule_by_hand():
+    cost = [[0, 2, 4], [1, 0, 1], [9, 3, 1]]  # class 2 has a non-zero diagonal
+    weights = CostSensitiveWeights(cost).class_weight_vector(np.array([0, 1, 2]))
+    np.testing.assert_allclose(weights, [(2 + 4) / 2, (1 + 1) / 2, (8 + 2) / 2])
+
+
+def test_cost_labels_reorder_matrix_to_classes():
+    classes = np.array(["a", "b"])
+    weights = CostSensitiveWeights([[0, 5], [1, 0]], labels=["b", "a"]).class_weight_vector(
+        classes
+    )
+    np.testing.assert_allclose(weights, [1, 5])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"cost_matrix": [[0, 1, 2], [1, 0, 2], [1, 1, 0]]}, "cost_matrix|labels"),
+        ({"cost_matrix": [[0, -1], [1, 0]]}, "negative"),
+        ({"fp_cost": 1}, "fn_cost"),
+        ({"cost_matrix": [[0, 1], [1, 0]], "fn_cost": 3}, "not both"),
+        ({"cost_matrix": [[0, 0], [0, 0]]}, "zero cost"),
+        ({"cost_matrix": [[2, 1], [1, 0]]}, "less than the correct"),
+    ],
+)
+def test_cost_errors_name_the_parameter(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        CostSensitiveWeights(**kwargs).row_weights(np.array([0, 1]), CLASSES)
+
+
+def test_class_strategies_refuse_regression():
+    y = np.zeros(3)
+    for strategy in (CostSensitiveWeights(fp_cost=1, fn_cost=2), EffectiveNumberWeights()):
+        with pytest.raises(ValueError, match="needs a classifier"):
+            strategy.row_weights(y, None)
+    with pytest.raises(ValueError, match="needs a classifier"):
+        Resampler(RandomOverSampler()).prepare(
+            np.zeros((3, 1)), y, None, classes=None, random_state=0
+        )
+
+
+# ---------------------------------------------------------------- effective number
+def test_effective_number_formula_by_hand():
+    y = np.array([0] * 90 + [1] * 10)
+    beta = 0.99
+    raw = np.array([(1 - beta) / (1 - beta**90), (1 - beta) / (1 - beta**10)])
+    expected = raw * 2 / raw.sum()
+    got = EffectiveNumberWeights(beta).class_weight_vector(y, CLASSES)
+    np.testing.assert_allclose(got, expected)
+    np.testing.assert_allclose(EffectiveNumberWeights(0.0).class_weight_vector(y, CLASSES), 1)
+    near_balanced = EffectiveNumberWeights(1 - 1e-9).class_weight_vector(y, CLASSES)
+    assert near_balanced[1] / near_balanced[0] == pytest.approx(9, rel=1e-3)
+
+
+@pytest.mark.parametrize("beta", [1.0, -0.1, "0.9", None])
+def test_effective_number_rejects_bad_beta(beta):
+    with pytest.raises(ValueError, match="beta"):
+        EffectiveNumberWeights(beta).row_weights(np.array([0, 1]), CLASSES)
+
+
+# ---------------------------------------------------------------- focal
+def _focal_loss(strategy, y, default="binary_crossentropy", classes=CLASSES):
+    X = np.zeros((len(y), 1))
+    strategy.prepare(X, y, None, classes=classes, random_state=0)
+    return strategy.make_loss(default, target_type="binary")
+
+
+def test_focal_binary_uses_keras_binary_focal_loss():
+    y = np.array([0] * 8 + [1] * 2)
+    loss = _focal_loss(FocalLoss(gamma=3.0), y)
+    assert isinstance(loss, keras.losses.BinaryFocalCrossentropy)
+    config = loss.get_config()
+    assert config["gamma"] == 3.0 and not config["apply_class_balancing"]
+    balanced = _focal_loss(FocalLoss(alpha="balanced"), y).get_config()
+    assert balanced["apply_class_balancing"] and balanced["alpha"] == pytest.approx(0.8)
+    assert _focal_loss(FocalLoss(alpha=0.3), y).get_config()["alpha"] == pytest.approx(0.3)
+
+
+def test_focal_multiclass_uses_categorical_focal_loss_with_class_alpha():
+    y = np.array([0] * 6 + [1] * 3 + [2] * 1)
+    classes = np.array([0, 1, 2])
+    default = keras.losses.SparseCategoricalCrossentropy()
+    loss = _focal_loss(FocalLoss(alpha="balanced"), y, default, classes)
+    assert isinstance(loss, keras.losses.CategoricalFocalCrossentropy)
+    np.testing.assert_allclose(loss.get_config()["alpha"], [10 / 18, 10 / 9, 10 / 3])
+    plain = _focal_loss(FocalLoss(), y, default, classes)
+    assert plain.get_config()["alpha"] == 1.0
+
+
+def test_focal_keeps_from_logits():
+    loss = _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryCrossentropy(True))
+    assert loss.get_config()["from_logits"]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "default", "match"),
+    [
+        (FocalLoss(gamma=-1), "binary_crossentropy", "gamma"),
+        (FocalLoss(alpha="inverse"), "binary_crossentropy", "alpha"),
+        (FocalLoss(alpha=[1, 2, 3]), "binary_crossentropy", "alpha"),
+        (FocalLoss(), "mse", "cross-entropy"),
+    ],
+)
+def test_focal_errors(strategy, default, match):
+    with pytest.raises(ValueError, match=match):
+        _focal_loss(strategy, np.array([0, 1, 1]), default)
+
+
+def test_focal_warns_when_replacing_a_focal_loss():
+    with pytest.warns(UserWarning, match="replaces"):
+        _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryFocalCrossentropy())
+
+
+def test_class_weighting_warns_about_double_weighting_with_balancing_loss():
+    balancing = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True)
+    for strategy in (ClassWeights("balanced"), EffectiveNumberWeights(), Resampler(SMOTE())):
+        with pytest.warns(UserWarning, match="twice"):
+            strategy.make_loss(balancing, target_type="binary")
+
+
+# ---------------------------------------------------------------- resamplers
+def test_weights_follow_sample_indices():
+    X, y = imbalanced()
+    weights = np.linspace(0.5, 2.0, len(y))
+    for sampler in (RandomOverSampler(), RandomUnderSampler()):
+        train = Resampler(sampler).prepare(X, y, weights, classes=CLASSES, random_state=0)
+        # column 0 is unique per row, so it identifies each resampled row's original
+        original = np.array([np.flatnonzero(X[:, 0] == value)[0] for value in train.X[:, 0]])
+        np.testing.assert_array_equal(train.y, y[original])
+        np.testing.assert_allclose(train.sample_weight, weights[original])
+
+
+def test_smote_rows_keep_or_get_the_class_mean_weight():
+    X, y = imbalanced()
+    weights = np.where(y == 1, 3.0, 1.0)
+    weights[y == 1] *= np.linspace(0.5, 1.5, (y == 1).sum())
+    with pytest.warns(UserWarning, match="mean sample_weight of its class"):
+        train = Resampler(SMOTE()).prepare(X, y, weights, classes=CLASSES, random_state=0)
+    n = len(y)
+    np.testing.assert_allclose(train.sample_weight[:n], weights)
+    synthetic = train.sample_weight[n:]
+    assert len(synthetic) == (y == 0).sum() - (y == 1).sum()
+    np.testing.assert_allclose(synthetic, weights[y == 1].mean())
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        Resampler(RandomOverSampler()),
+        Resampler(RandomUnderSampler()),
+        Resampler(SMOTE()),
+        Resampler(RandomOverSampler(), per_epoch=True),
+        ClassWeights("balanced"),
+    ],
+    ids=["over", "under", "smote", "per-epoch", "balanced"],
+)
+def test_zero_weight_row_is_as_if_absent(strategy):
+    X, y = imbalanced()
+    weights = np.ones(len(y))
+    outlier = np.flatnonzero(y == 1)[0]
+    X_bad = X.copy()
+    X_bad[outlier] = [1e6, -1e6]
+    weights[outlier] = 0
+    keep = weights > 0
+    with_zero = strategy.prepare(X_bad, y, weights, classes=CLASSES, random_state=3)
+    without = strategy.prepare(X[keep], y[keep], None, classes=CLASSES, random_state=3)
+    np.testing.assert_array_equal(with_zero.X, without.X)
+    np.testing.assert_array_equal(with_zero.y, without.y)
+    assert not (np.abs(with_zero.X) > 1e5).any()
+    np.testing.assert_array_equal(with_zero.epoch_targets(1)[0], without.epoch_targets(1)[0])
+
+
+def test_sampler_is_cloned_seeded_and_never_modified():
+    X, y = imbalanced()
+    sampler = RandomUnderSampler(random_state=123)
+    before = sampler.get_params()
+    first = Resampler(sampler).prepare(X, y, None, classes=CLASSES, random_state=7)
+    again = Resampler(sampler).prepare(X, y, None, classes=CLASSES, random_state=7)
+    other = Resampler(sampler).prepare(X, y, None, classes=CLASSES, random_state=8)
+    np.testing.assert_array_equal(first.X, again.X)
+    assert not np.array_equal(first.X, other.X)
+    assert sampler.get_params() == before
+    assert not hasattr(sampler, "sample_indices_")
+
+
+def test_failing_sampler_gives_error_naming_weighting():
+    X, y = imbalanced(60)
+    y[:] = 0
+    y[:3] = 1  # 3 minority rows: SMOTE's 5 neighbours are not there
+    with pytest.raises(ValueError, match=r"weighting=SMOTE\(\) failed to resample"):
+        Resampler(SMOTE()).prepare(X, y, None, classes=CLASSES, random_state=0)
+
+
+def test_per_epoch_needs_a_selecting_sampler():
+    X, y = imbalanced()
+    with pytest.raises(ValueError, match="per_epoch=True"):
+        Resampler(SMOTE(), per_epoch=True).prepare(X, y, None, classes=CLASSES, random_state=0)
+
+
+def test_per_epoch_indexes_rows_and_draws_afresh():
+    X, y = imbalanced(300)
+    train = Resampler(RandomUnderSampler(), per_epoch=True).prepare(
+        X, y, None, classes=CLASSES, random_state=0
+    )
+    assert train.X is X  # the candidate rows themselves, no copy
+    epochs = [train.epoch_rows(e) for e in range(30)]
+    n_minority = (y == 1).sum()
+    for index in epochs:
+        assert np.bincount(y[index]).tolist() == [n_minority, n_minority]
+    assert not np.array_equal(epochs[0], epochs[1])
+    np.testing.assert_array_equal(train.epoch_rows(1), epochs[1])  # reproducible
+    seen = np.unique(np.concatenate(epochs))
+    # each epoch uses 1 majority row in 9, but over 30 epochs nearly all of them
+    assert len(seen) > 0.95 * len(y)
+
+
+def test_epoch_dataset_gathers_batches_by_index():
+    X, y = imbalanced(100)
+    weights = np.arange(1, 101, dtype=float)
+    train = Resampler(RandomOverSampler(), per_epoch=True).prepare(
+        X, y, weights, classes=CLASSES, random_state=0
+    )
+    data = EpochResampledData(train, lambda t: t[:, None], batch_size=16, shuffle=True, seed=0)
+    n_rows = len(train.epoch_rows(0))
+    assert len(data) == -(-n_rows // 16)
+    Xb, yb, wb = data[0]
+    rows = np.array([np.flatnonzero(X[:, 0] == value)[0] for value in Xb[:, 0]])
+    np.testing.assert_array_equal(yb[:, 0], y[rows])
+    np.testing.assert_allclose(wb, weights[rows])
+    first = np.concatenate([data[i][1][:, 0] for i in range(len(data))])
+    assert first.sum() == n_rows // 2
+    data.on_epoch_end()
+    assert data.epoch == 1 and not np.array_equal(data[0][0], Xb)
+
+
+def test_training_set_epoch_targets():
+    y = np.array([0, 1, 1])
+    plain = TrainingSet(np.zeros((3, 1)), y, None)
+    assert plain.epoch_targets(5)[0] is y and plain.mean_weight() == 1.0
+    indexed = TrainingSet(np.zeros((3, 1)), y, np.array([1.0, 2, 4]), lambda e: np.array([0, 2]))
+    np.testing.assert_array_equal(indexed.epoch_targets(0)[0], [0, 1])
+    assert indexed.mean_weight() == pytest.approx(2.5)
+
+
+# ---------------------------------------------------------------- per-row strategies
+def test_recency_by_row_order_and_by_time_column():
+    X = np.column_stack([np.zeros(5), [10.0, 20, 30, 40, 50]])
+    by_order = RecencyWeights(half_life=2).weigh(X, np.zeros(5), None, None)
+    np.testing.assert_allclose(by_order, [0.25, 2**-1.5, 0.5, 2**-0.5, 1])
+    by_time = RecencyWeights(half_life=20, time_column=1).weigh(X, np.zeros(5), None, None)
+    np.testing.assert_allclose(by_time, [0.25, 2**-1.5, 0.5, 2**-0.5, 1])
+    with_user = RecencyWeights(2).weigh(X, np.zeros(5), np.full(5, 2.0), None)
+    np.testing.assert_allclose(with_user, 2 * by_order)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "match"),
+    [
+        (RecencyWeights(0), "half_life"),
+        (RecencyWeights("3"), "half_life"),
+        (RecencyWeights(1, time_column=5), "time_column"),
+        (RecencyWeights(1, time_column="t"), "time_column"),
+        (InverseVarianceWeights(7), "variance"),
+        (InverseVarianceWeights(0), "negative"),
+        (InverseVarianceWeights(lambda X: X[:2, 1]), "one per row"),
+        (InverseVarianceWeights(1, min_variance=0), "min_variance"),
+    ],
+)
+def test_row_strategy_errors_name_the_parameter(strategy, match):
+    X = np.column_stack([-np.ones(4), np.ones(4)])
+    with pytest.raises(ValueError, match=match):
+        strategy.weigh(X, np.zeros(4), None, None)
+
+
+def test_inverse_variance_weights():
+    X = np.column_stack([np.zeros(3), [0.5, 2.0, 0.0]])
+    weights = InverseVarianceWeights(1, min_variance=1e-2).weigh(X, np.zeros(3), None, None)
+    np.testing.assert_allclose(weights, [2.0, 0.5, 100.0])
+    from_std = InverseVarianceWeights(1, std=True, min_variance=1e-2).weigh(
+        X, np.zeros(3), None, None
+    )
+    np.testing.assert_allclose(from_std, [4.0, 0.25, 100.0])
+    from_function = InverseVarianceWeights(lambda X: X[:, 1] + 1).weigh(X, np.zeros(3), None, None)
+    np.testing.assert_allclose(from_function, [1 / 1.5, 1 / 3, 1.0])
