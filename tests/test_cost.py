@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from conftest import FAST
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 
@@ -15,6 +14,15 @@ from skweight.cost import check_cost_matrix, expected_cost, make_cost_scorer
 
 Y_TRUE = np.array([0, 0, 1, 1, 1, 0])
 Y_PRED = np.array([0, 1, 0, 1, 0, 0])  # one false positive, two false negatives
+
+#: A small network that trains in a second or two (same settings as conftest.FAST).
+FAST = {
+    "hidden_layer_sizes": (16,),
+    "epochs": 5,
+    "batch_size": 32,
+    "optimizer__learning_rate": 0.01,
+    "random_state": 0,
+}
 
 
 def test_binary_cost_by_hand():

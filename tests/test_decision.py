@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sklearn
-from conftest import FAST
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -30,6 +29,15 @@ from skweight.decision import (
     minimum_cost_predict,
 )
 from skweight.prior import correct_prior
+
+#: A small network that trains in a second or two (same settings as conftest.FAST).
+FAST = {
+    "hidden_layer_sizes": (16,),
+    "epochs": 5,
+    "batch_size": 32,
+    "optimizer__learning_rate": 0.01,
+    "random_state": 0,
+}
 
 
 def _brute_force(proba, cost, classes):

@@ -1,0 +1,99 @@
+"""Drawing a :class:`~skweight.result.ComparisonResult` with matplotlib (no pyplot state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def plot_comparison(result: Any, path=None, *, title: str | None = None):
+    """Cost per strategy with its fold spread (left) and precision-recall curves (right).
+
+    Uses the Agg canvas directly, so it works without a display and leaves pyplot alone.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("plot() needs matplotlib: pip install 'skweight[plot]'.") from exc
+
+    table = result.table
+    names = list(table.index)  # cheapest first
+    colors = _colors(len(names))
+    color_of = dict(zip(names, colors, strict=True))
+
+    fig = Figure(figsize=(13, 0.45 * len(names) + 3.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_cost, ax_pr = fig.subplots(1, 2, width_ratios=[1.1, 1])
+
+    rows = np.arange(len(names))[::-1]  # cheapest at the top
+    best = table.cost_mean.iloc[0]
+    ax_cost.axvspan(best, best + table.cost_se.iloc[0], color="0.85", zorder=0,
+                    label="lowest mean + 1 SE")  # fmt: skip
+    rng = np.random.default_rng(0)
+    for row, name in zip(rows, names, strict=True):
+        folds = result.fold_costs.loc[name].to_numpy()
+        jitter = rng.uniform(-0.18, 0.18, len(folds))
+        ax_cost.scatter(folds, row + jitter, s=12, color=color_of[name], alpha=0.45, lw=0)
+        mean, std = table.loc[name, ["cost_mean", "cost_std"]]
+        chosen = name == result.best_strategy_
+        ax_cost.errorbar(mean, row, xerr=std, fmt="D" if chosen else "o", color=color_of[name],
+                         ms=9 if chosen else 6, capsize=4, mec="black" if chosen else None,
+                         zorder=3)  # fmt: skip
+    labels = [f"{n} (selected)" if n == result.best_strategy_ else n for n in names]
+    ax_cost.set_yticks(rows, labels)
+    ax_cost.set_xlabel("expected cost per row (lower is better); mean ± std, dots = folds")
+    ax_cost.set_title(f"Cost per strategy, {result.fold_costs.shape[1]} test folds")
+    ax_cost.grid(axis="x", alpha=0.3)
+    ax_cost.legend(loc="lower right", fontsize=8)
+
+    styles = ["-", "--", ":", "-."]
+    for i, name in enumerate(names):
+        recall, precision = result.pr_curves[name]
+        ax_pr.plot(recall, precision, styles[i % len(styles)], color=color_of[name], lw=1.6,
+                   label=name)  # fmt: skip
+        if name in result.operating_points:
+            r, p = result.operating_points[name]
+            ax_pr.plot(r, p, "o", color=color_of[name], mec="black", ms=7)
+    which = f"'{result.positive}'" if result.positive is not None else "micro-average"
+    ax_pr.set_title(f"Precision-recall of {which}, mean over folds")
+    ax_pr.set_xlabel(
+        "recall" + ("; dots: the strategy's decisions" if result.operating_points else "")
+    )
+    ax_pr.set_ylabel("precision (best at this recall or above)")
+    left = _zoom_left(result)
+    ax_pr.set_xlim(left, 1.01)
+    shown = [p[r >= left] for r, p in result.pr_curves.values()]
+    shown += [[p] for _, p in result.operating_points.values()]
+    low = min(float(np.min(p)) for p in shown if len(p))
+    ax_pr.set_ylim(max(0.0, low - 0.03), 1.01)
+    ax_pr.grid(alpha=0.3)
+    ax_pr.legend(loc="lower left", fontsize=8)
+
+    costs = np.array2string(np.asarray(result.cost_matrix), separator=", ")
+    costs = costs.replace("\n", "")
+    heading = title or "skweight compare"
+    fig.suptitle(
+        f"{heading}: classes {[str(c) for c in result.classes]}, cost matrix "
+        f"(rows true, columns predicted) {costs}",
+        fontsize=11,
+    )
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
+def _zoom_left(result: Any) -> float:
+    """Left edge of the recall axis: zoom in on high recall when all decisions are there."""
+    if not result.operating_points:
+        return 0.0
+    lowest = min(r for r, _ in result.operating_points.values())
+    return float(np.clip(np.floor((lowest - 0.25) * 10) / 10, 0.0, 0.8))
+
+
+def _colors(n: int) -> list:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10"] if n <= 10 else colormaps["tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]

@@ -1,0 +1,143 @@
+"""The scorers :func:`skweight.compare.compare_weightings` reports for every fold.
+
+Besides the cost, balanced accuracy, per-class recall and average precision, the precision at a
+grid of recall levels is recorded as scalar scores, so that a precision-recall curve per strategy
+(averaged over folds) comes out of the same search, without refitting anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    make_scorer,
+    precision_recall_curve,
+    precision_score,
+    recall_score,
+)
+from sklearn.preprocessing import label_binarize
+
+from .cost import make_cost_scorer
+
+#: Recall levels at which the (interpolated) precision is recorded; denser near 1, where the
+#: cost-sensitive operating points usually lie.
+RECALL_GRID = np.unique(np.concatenate([np.linspace(0.0, 0.8, 9), np.linspace(0.8, 1.0, 21)]))
+
+
+def _pr_key(recall: float) -> str:
+    return f"pr_at_{round(recall * 1000):04d}"
+
+
+def pr_keys() -> list[str]:
+    """Scorer names of the precision-at-recall grid, in the order of :data:`RECALL_GRID`."""
+    return [_pr_key(r) for r in RECALL_GRID]
+
+
+def _binarize(y_true, y_score, classes):
+    """Flatten a multiclass problem into one-vs-rest pairs (micro-averaging)."""
+    y_score = np.asarray(y_score)
+    if y_score.ndim == 1:
+        return y_true, y_score
+    truth = label_binarize(y_true, classes=classes)
+    return truth.ravel(), y_score.ravel()
+
+
+def precision_at_recall(
+    y_true, y_score, *, recall: float, classes=None, pos_label=None, sample_weight=None
+) -> float:
+    """Best precision among thresholds whose recall is at least ``recall``.
+
+    ``y_score`` of shape (n_samples, n_classes) is micro-averaged over the classes.
+    """
+    if np.ndim(y_score) == 2:
+        if sample_weight is not None:
+            sample_weight = np.repeat(sample_weight, len(classes))
+        y_true, y_score = _binarize(y_true, y_score, classes)
+        pos_label = 1
+    precision, achieved, _ = precision_recall_curve(
+        y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
+    )
+    reachable = precision[achieved >= recall - 1e-12]
+    return float(reachable.max()) if reachable.size else 0.0
+
+
+def macro_average_precision(y_true, y_score, *, classes=None, pos_label=None, sample_weight=None):
+    """Average precision of the positive class, or the mean over classes present (multiclass)."""
+    if np.ndim(y_score) == 1:
+        return average_precision_score(
+            y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
+        )
+    truth = label_binarize(y_true, classes=classes)
+    present = truth.any(axis=0)
+    values = [
+        average_precision_score(truth[:, k], y_score[:, k], sample_weight=sample_weight)
+        for k in np.flatnonzero(present)
+    ]
+    return float(np.mean(values))
+
+
+def recall_key(label: Any) -> str:
+    """Scorer name of the recall of class ``label``."""
+    return f"recall_{label}"
+
+
+def comparison_scorers(
+    cost_matrix: np.ndarray, classes: np.ndarray, positive: Any, scoring: Any = None
+) -> dict[str, Any]:
+    """Return the multi-metric ``scoring`` dict of a comparison.
+
+    Parameters
+    ----------
+    cost_matrix : ndarray
+        Costs in the order of ``classes``.
+    classes : ndarray
+        The sorted class labels.
+    positive : label or None
+        The positive class of a binary problem (None for multiclass).
+    scoring : None, str or scorer
+        An extra scorer stored as ``"score"``.
+    """
+    scorers: dict[str, Any] = {
+        "cost": make_cost_scorer(cost_matrix, labels=classes),
+        "balanced_accuracy": "balanced_accuracy",
+    }
+    for label in classes:
+        scorers[recall_key(label)] = make_scorer(
+            recall_score, labels=[label], average="macro", zero_division=0.0
+        )
+    if positive is not None:
+        by_class: dict[str, Any] = {"pos_label": positive}
+        scorers["precision"] = make_scorer(precision_score, pos_label=positive, zero_division=0.0)
+    else:
+        by_class = {"classes": classes}
+    scorers["average_precision"] = make_scorer(
+        macro_average_precision, response_method="predict_proba", **by_class
+    )
+    for recall in RECALL_GRID:
+        scorers[_pr_key(recall)] = make_scorer(
+            precision_at_recall, response_method="predict_proba", recall=float(recall),
+            **by_class,
+        )  # fmt: skip
+    if scoring is not None:
+        scorers["score"] = scoring
+    return scorers
+
+
+def fold_scores(cv_results: Mapping[str, Any], metric: str) -> np.ndarray:
+    """Test scores of every candidate on every fold, shape (n_candidates, n_folds)."""
+    keys = sorted(
+        (k for k in cv_results if k.startswith("split") and k.endswith(f"_test_{metric}")),
+        key=lambda k: int(k[5 : k.index("_")]),
+    )
+    return np.column_stack([np.asarray(cv_results[k], dtype=float) for k in keys])
+
+
+def standard_error(values: np.ndarray) -> float:
+    """Standard error of the mean of fold scores (sample standard deviation / sqrt(n))."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return 0.0
+    return float(np.std(values, ddof=1) / np.sqrt(len(values)))

@@ -1,0 +1,176 @@
+"""The result of :func:`skweight.compare.compare_weightings`: a table, the winner, a plot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._scoring import RECALL_GRID, fold_scores, pr_keys, recall_key, standard_error
+
+
+@dataclass
+class ComparisonResult:
+    """What :func:`~skweight.compare.compare_weightings` found.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per strategy (index), sorted by mean expected cost: ``cost_mean``,
+        ``cost_std`` (across folds), ``cost_se`` (standard error of the mean), the same mean/std
+        pairs for balanced accuracy, the recall of each class and average precision,
+        ``fit_time_mean``/``fit_time_std`` (seconds), ``simplicity`` (rank used by the
+        one-standard-error rule), ``within_1se`` and ``selected``.
+    best_strategy_ : str
+        The selected strategy.
+    search_ : GridSearchCV
+        The fitted search (candidates are :class:`~skweight.compare.StrategyCandidate`).
+    fold_costs : pandas.DataFrame
+        Expected cost of every strategy (rows) on every test fold (columns).
+    pr_curves : dict
+        ``{strategy: (recall, precision)}``: precision at each recall level, averaged over
+        folds (binary: the positive class; multiclass: micro-averaged).
+    operating_points : dict
+        Binary only: ``{strategy: (recall, precision)}`` of the hard predictions, averaged.
+    cost_matrix : ndarray
+        The costs, rows and columns in the order of ``classes``.
+    classes : ndarray
+    positive : label or None
+        The positive class (binary problems).
+    metric, selection : str
+        What the winner was selected by, and how (``"one_se"`` or ``"best"``).
+    """
+
+    table: pd.DataFrame
+    best_strategy_: str
+    search_: Any
+    fold_costs: pd.DataFrame
+    pr_curves: dict = field(repr=False)
+    operating_points: dict = field(repr=False)
+    cost_matrix: np.ndarray = field(repr=False)
+    classes: np.ndarray = field(repr=False)
+    positive: Any = None
+    metric: str = "cost"
+    selection: str = "one_se"
+
+    @classmethod
+    def from_search(
+        cls, search, *, names, simplicity, cost_matrix, classes, positive, metric, selection
+    ) -> ComparisonResult:
+        """Summarise a fitted comparison search."""
+        results = search.cv_results_
+        costs = -fold_scores(results, "cost")
+        n_folds = costs.shape[1]
+        columns: dict[str, Any] = {
+            "cost_mean": costs.mean(axis=1),
+            "cost_std": costs.std(axis=1, ddof=1) if n_folds > 1 else np.zeros(len(names)),
+        }
+        columns["cost_se"] = columns["cost_std"] / np.sqrt(n_folds)
+        reported = (["score"] if metric == "score" else []) + [
+            "balanced_accuracy",
+            *[recall_key(c) for c in classes],
+            "average_precision",
+        ]
+        for key in reported:
+            values = fold_scores(results, key)
+            columns[f"{key}_mean"] = values.mean(axis=1)
+            columns[f"{key}_std"] = values.std(axis=1, ddof=1) if n_folds > 1 else 0.0
+        columns["fit_time_mean"] = results["mean_fit_time"]
+        columns["fit_time_std"] = results["std_fit_time"]
+        columns["simplicity"] = simplicity
+        table = pd.DataFrame(columns, index=pd.Index(names, name="strategy"))
+
+        chosen = names[search.best_index_]
+        scores = fold_scores(results, metric)
+        means = scores.mean(axis=1)
+        best = int(np.argmax(means))
+        se = standard_error(scores[best])
+        table["within_1se"] = means >= means[best] - se
+        table["selected"] = [name == chosen for name in names]
+        table = table.sort_values(["cost_mean", "simplicity"])
+
+        fold_costs = pd.DataFrame(
+            costs, index=pd.Index(names, name="strategy"),
+            columns=[f"fold{i}" for i in range(n_folds)],
+        )  # fmt: skip
+        precision = np.stack([fold_scores(results, k).mean(axis=1) for k in pr_keys()], axis=1)
+        pr_curves = {name: (RECALL_GRID.copy(), precision[i]) for i, name in enumerate(names)}
+        operating = {}
+        if positive is not None:
+            recall = fold_scores(results, recall_key(positive)).mean(axis=1)
+            prec = fold_scores(results, "precision").mean(axis=1)
+            operating = {name: (recall[i], prec[i]) for i, name in enumerate(names)}
+        return cls(
+            table=table, best_strategy_=chosen, search_=search, fold_costs=fold_costs,
+            pr_curves=pr_curves, operating_points=operating, cost_matrix=np.asarray(cost_matrix),
+            classes=np.asarray(classes), positive=positive, metric=metric, selection=selection,
+        )  # fmt: skip
+
+    @property
+    def best_estimator_(self):
+        """The selected strategy's model, refitted on all rows."""
+        return self.search_.best_estimator_.model_
+
+    def summary(self, digits: int = 3) -> str:
+        """The table's main columns as text, and a sentence naming the winner."""
+        recalls = [f"{recall_key(c)}_mean" for c in self.classes]
+        cols = ["cost_mean", "cost_std", "balanced_accuracy_mean", *recalls,
+                "average_precision_mean", "fit_time_mean", "within_1se"]  # fmt: skip
+        shown = self.table[cols].rename(columns=lambda c: c.replace("_mean", ""))
+        text = shown.to_string(float_format=lambda v: f"{v:.{digits}f}")
+        row = self.table.loc[self.best_strategy_]
+        lowest = self.table.index[0]
+        rule = (
+            "simplest strategy within one standard error of the lowest mean cost"
+            if self.selection == "one_se"
+            else "lowest mean"
+        )
+        note = f"Winner: {self.best_strategy_} (expected cost {row.cost_mean:.{digits}f} "
+        note += f"+/- {row.cost_std:.{digits}f} across {self.fold_costs.shape[1]} folds; {rule}"
+        if lowest != self.best_strategy_:
+            note += f"; lowest mean: {lowest} at {self.table.cost_mean.iloc[0]:.{digits}f}"
+        return f"{text}\n\n{note})."
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: winner, costs, classes and the table's records."""
+        table = self.table.reset_index()
+        return {
+            "best_strategy": self.best_strategy_,
+            "selection": self.selection,
+            "metric": self.metric,
+            "classes": [_plain(c) for c in self.classes],
+            "positive_class": _plain(self.positive),
+            "cost_matrix": self.cost_matrix.tolist(),
+            "n_folds": int(self.fold_costs.shape[1]),
+            "table": [
+                {k: _plain(v) for k, v in record.items()} for record in table.to_dict("records")
+            ],
+            "fold_costs": {k: [float(x) for x in v] for k, v in self.fold_costs.iterrows()},
+        }
+
+    def plot(self, path=None, *, title: str | None = None):
+        """Draw cost per strategy (with every fold) and precision-recall curves.
+
+        Parameters
+        ----------
+        path : str, path or None
+            Save the figure there as PNG.
+        title : str or None
+            Figure title.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from ._plot import plot_comparison
+
+        return plot_comparison(self, path, title=title)
+
+
+def _plain(value):
+    """NumPy scalars to Python ones, for JSON."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,154 @@
+"""compare_weightings: the table, the one-standard-error rule, the plot."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.linear_model import LogisticRegression
+
+from skweight import WeightedKerasClassifier
+from skweight.compare import (
+    OneStandardErrorRule,
+    StrategyCandidate,
+    compare_weightings,
+    default_strategies,
+)
+from skweight.weighting import CostSensitiveWeights
+
+#: A small network that trains in a second or two (same settings as conftest.FAST).
+FAST = {
+    "hidden_layer_sizes": (16,),
+    "epochs": 5,
+    "batch_size": 32,
+    "optimizer__learning_rate": 0.01,
+    "random_state": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def result(binary_data):
+    X, y = binary_data
+    return compare_weightings(
+        WeightedKerasClassifier(**FAST), X, y,
+        strategies=["none", "balanced", "undersample"], fp_cost=1, fn_cost=5,
+        cv=2, n_repeats=1, threshold_cv=2, random_state=0, verbose=1,
+    )  # fmt: skip
+
+
+def test_table_has_one_row_per_strategy_and_the_columns(result):
+    table = result.table
+    assert set(table.index) == {"cost-decision", "tuned-threshold", "none", "balanced",
+                                "undersample"}  # fmt: skip
+    for metric in ("cost", "balanced_accuracy", "recall_0", "recall_1", "average_precision",
+                   "fit_time"):  # fmt: skip
+        assert {f"{metric}_mean", f"{metric}_std"} <= set(table.columns)
+    assert {"cost_se", "simplicity", "within_1se", "selected"} <= set(table.columns)
+    assert table.cost_mean.is_monotonic_increasing
+    assert table.selected.sum() == 1
+    assert (table.fit_time_mean > 0).all()
+    assert result.fold_costs.shape == (5, 2)
+
+
+def test_costs_match_the_search(result):
+    results = result.search_.cv_results_
+    for i, name in enumerate(results["param_strategy"]):
+        folds = [-results[f"split{k}_test_cost"][i] for k in range(2)]
+        np.testing.assert_allclose(result.fold_costs.loc[name], folds)
+        assert result.table.loc[name, "cost_mean"] == pytest.approx(np.mean(folds))
+
+
+def test_winner_follows_the_one_standard_error_rule(result):
+    table = result.table
+    best = table.cost_mean.idxmin()
+    limit = table.loc[best, "cost_mean"] + table.loc[best, "cost_se"]
+    winner = table.loc[result.best_strategy_]
+    assert winner.cost_mean <= limit + 1e-12
+    simpler = table[table.simplicity < winner.simplicity]
+    assert (simpler.cost_mean > limit).all()
+    assert table.within_1se.equals(table.cost_mean <= limit + 1e-12)
+    assert result.search_.cv_results_["param_strategy"][result.search_.best_index_] == (
+        result.best_strategy_
+    )
+
+
+def test_rule_on_constructed_scores():
+    # candidate 0 is simplest; candidate 2 has the best mean
+    cv_results = {
+        "split0_test_cost": np.array([-0.20, -0.15, -0.10]),
+        "split1_test_cost": np.array([-0.22, -0.17, -0.12]),
+        "split2_test_cost": np.array([-0.18, -0.13, -0.14]),
+    }
+    se = np.std([-0.10, -0.12, -0.14], ddof=1) / np.sqrt(3)  # 0.0115
+    assert OneStandardErrorRule("cost", [0, 1, 2])(cv_results) == 2  # nothing else within 1 SE
+    for k in range(3):  # candidate 1: mean -0.125, within one SE (~0.0115) of the best -0.12
+        cv_results[f"split{k}_test_cost"][1] = -0.125
+    assert -0.125 >= -0.12 - se
+    assert OneStandardErrorRule("cost", [0, 1, 2])(cv_results) == 1
+    assert OneStandardErrorRule("cost", [0, 1, 2], one_se=False)(cv_results) == 2
+    assert OneStandardErrorRule("cost", [2, 0, 1])(cv_results) == 1
+
+
+def test_best_estimator_plot_and_json(result, binary_data, tmp_path):
+    X, y = binary_data
+    model = result.best_estimator_
+    assert model.predict(X[:5]).shape == (5,)
+    path = tmp_path / "compare.png"
+    fig = result.plot(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(fig.axes) == 2
+    summary = json.loads(json.dumps(result.to_dict()))
+    assert summary["best_strategy"] == result.best_strategy_
+    assert summary["cost_matrix"] == [[0, 1], [5, 0]]
+    assert len(summary["table"]) == 5
+    assert "Winner: " + result.best_strategy_ in result.summary()
+    recall, precision = result.pr_curves["none"]
+    assert recall.shape == precision.shape and (precision <= 1).all()
+    assert set(result.operating_points) == set(result.table.index)
+
+
+def test_multiclass_has_no_threshold_baseline(multiclass_data):
+    X, y = multiclass_data
+    cost = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
+    out = compare_weightings(
+        WeightedKerasClassifier(**FAST), X[:150], y[:150], strategies={"plain": None},
+        cost_matrix=cost, cv=2, n_repeats=1, verbose=0, random_state=0,
+    )  # fmt: skip
+    assert list(out.table.index.sort_values()) == ["cost-decision", "plain"]
+    assert out.positive is None and not out.operating_points
+    assert {"recall_0_mean", "recall_1_mean", "recall_2_mean"} <= set(out.table.columns)
+    assert np.isfinite(out.table.average_precision_mean).all()
+
+
+def test_default_strategies():
+    strategies = default_strategies([[0, 1], [5, 0]], random_state=3)
+    assert list(strategies) == ["none", "balanced", "focal", "oversample", "undersample",
+                                "cost-weights"]  # fmt: skip
+    assert isinstance(strategies["cost-weights"], CostSensitiveWeights)
+    assert strategies["undersample"].random_state == 3
+
+
+def test_bad_arguments_are_named(binary_data):
+    X, y = binary_data
+    model = WeightedKerasClassifier(**FAST)
+    with pytest.raises(ValueError, match="weighting parameter"):
+        compare_weightings(LogisticRegression(), X, y)
+    with pytest.raises(ValueError, match="baselines"):
+        compare_weightings(model, X, y, baselines=["magic"])
+    with pytest.raises(ValueError, match="baseline 'cost-decision'"):
+        compare_weightings(model, X, y, strategies=["cost-decision"])
+    with pytest.raises(ValueError, match="selection"):
+        compare_weightings(model, X, y, selection="lucky")
+    with pytest.raises(ValueError, match="negative"):
+        compare_weightings(model, X, y, cost_matrix=[[0, -1], [1, 0]])
+    with pytest.raises(ValueError, match="not one of"):
+        StrategyCandidate(model, strategy="magic", strategies={"none": None}).fit(X, y)
+
+
+def test_strategy_values_are_named_after_themselves():
+    from skweight.compare import _resolve_strategies
+
+    named = _resolve_strategies([None, "balanced", RandomUnderSampler()], None, 0)
+    assert list(named) == ["none", "balanced", "RandomUnderSampler"]
