@@ -67,9 +67,7 @@ def test_cost_multiclass_rule_by_hand():
 
 def test_cost_labels_reorder_matrix_to_classes():
     classes = np.array(["a", "b"])
-    weights = CostSensitiveWeights([[0, 5], [1, 0]], labels=["b", "a"]).class_weight_vector(
-        classes
-    )
+    weights = CostSensitiveWeights([[0, 5], [1, 0]], labels=["b", "a"]).class_weight_vector(classes)
     np.testing.assert_allclose(weights, [1, 5])
 
 
