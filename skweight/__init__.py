@@ -1,5 +1,6 @@
 """skweight: scikit-learn estimators around Keras 3 networks, with weighting made explicit."""
 
+from ._quiet import silence_retracing_warning
 from .classifier import WeightedKerasClassifier
 from .regressor import WeightedKerasRegressor
 from .weighting import (
@@ -15,6 +16,8 @@ from .weighting import (
 )
 
 __version__ = "0.1.0"
+
+silence_retracing_warning()
 
 __all__ = [
     "ClassWeights",
