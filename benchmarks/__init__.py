@@ -1,0 +1,1 @@
+"""skweight's benchmark suite; run ``python benchmarks/run.py --help``."""

@@ -1,0 +1,232 @@
+"""Render ``results.json`` as the markdown tables of ``RESULTS.md``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _goal(met) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
+
+
+def _fit(sec: dict[str, Any]) -> list[str]:
+    cfg = sec["config"]
+    lines = [
+        f"## 1. Fit time ({cfg['n_rows']} x {cfg['n_features']}, MLP {cfg['hidden']}, "
+        f"{cfg['epochs']} epochs, batch {cfg['batch_size']}; median of {cfg['repeats']} "
+        "interleaved repeats)",
+        "",
+        "Plain Keras compiles with Keras defaults and gets the same rows, weights and loss as "
+        f"skweight's strategy. skweight uses `DEFAULT_COMPILE_KWARGS = "
+        f"{sec['default_compile_kwargs']}`.",
+        "",
+        "| weighting | plain Keras s | skweight s | SciKeras s | skweight / plain (min-max) "
+        "| SciKeras / plain |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, t in sec["strategies"].items():
+        sk, own = t.get("scikeras"), t["skweight"]
+        lines.append(
+            f"| {label} | {t['plain_keras']['seconds']:.2f} | {own['seconds']:.2f} | "
+            f"{sk['seconds'] if sk else float('nan'):.2f} | **{own['ratio']:.2f}** "
+            f"({own['ratio_min']:.2f}-{own['ratio_max']:.2f}) | "
+            f"{sk['ratio'] if sk else float('nan'):.2f} |"
+        )
+    lines += ["", f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.", ""]
+    if sec["compile_sweep"]:
+        lines += [
+            'Compile settings (skweight with `weighting="balanced"`, ratio to plain Keras '
+            "at Keras defaults in the same repeat):",
+            "",
+            "| compile settings | skweight s | skweight / plain (min-max) |",
+            "|---|---|---|",
+        ]
+        for label, t in sec["compile_sweep"].items():
+            lines.append(
+                f"| {label} | {t['seconds']:.2f} | {t['ratio']:.2f} "
+                f"({t['ratio_min']:.2f}-{t['ratio_max']:.2f}) |"
+            )
+        lines.append("")
+    return lines
+
+
+def _predict(sec: dict[str, Any]) -> list[str]:
+    lines = ["## 2. Prediction", "", "Latency, median ms per call:", ""]
+    sizes = list(sec["latency_ms"])
+    methods = list(next(iter(sec["latency_ms"].values()))) if sizes else []
+    lines += ["| method | " + " | ".join(f"{s} row(s)" for s in sizes) + " |"]
+    lines += ["|---|" + "---|" * len(sizes)]
+    for m in methods:
+        cells = [f"{sec['latency_ms'][s].get(m, float('nan')):.3f}" for s in sizes]
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    lines += ["", "Throughput, median seconds for all rows (rows per second):", ""]
+    sizes = list(sec["throughput"])
+    methods = list(dict.fromkeys(m for s in sizes for m in sec["throughput"][s]))
+    lines += ["| method | " + " | ".join(f"{int(s):,} rows" for s in sizes) + " |"]
+    lines += ["|---|" + "---|" * len(sizes)]
+    for m in methods:
+        cells = []
+        for s in sizes:
+            t = sec["throughput"][s].get(m)
+            cells.append(f"{t['seconds']:.3f} s ({t['rows_per_s']:,.0f}/s)" if t else "-")
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    goals = sec["goals"]
+    lines += [
+        "",
+        f"Goals: 1 row <= 1 ms: {_goal(goals['one_row_le_1ms'])}; large inputs at least as "
+        f"fast as `model.predict(batch_size=8192)`: "
+        f"{_goal(goals['large_at_least_as_fast_as_model_predict'])}.",
+        "",
+    ]
+    return lines
+
+
+def _memory(sec: dict[str, Any]) -> list[str]:
+    cfg = sec["config"]
+    lines = [
+        f"## 3. Peak memory of over-sampling ({cfg['n_rows']:,} x {cfg['n_features']} float32, "
+        f"1:9, {cfg['epochs']} epoch(s), batch {cfg['batch_size']}; one process each)",
+        "",
+        "| configuration | baseline MiB | peak MiB | fit's increase MiB | increase / unweighted "
+        "| peak / unweighted |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, f in sec["results"].items():
+        if "error" in f:
+            lines.append(f"| {label} | failed: {f['error']} | | | | |")
+            continue
+        lines.append(
+            f"| {label} | {f['baseline_mib']:.0f} | {f['peak_mib']:.0f} | "
+            f"{f['increase_mib']:.0f} | {f.get('increase_ratio', 1):.2f} | "
+            f"{f.get('peak_ratio', 1):.2f} |"
+        )
+    lines += ["", f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.", ""]
+    return lines
+
+
+def _search(sec: dict[str, Any]) -> list[str]:
+    cfg, s = sec["config"], sec["seconds"]
+    par = f"gridsearch_n_jobs_{cfg['n_jobs']}"
+    return [
+        f"## 4. GridSearchCV over {cfg['n_strategies']} strategies x {cfg['cv']} folds "
+        f"({cfg['n_rows']} x {cfg['n_features']}, MLP {cfg['hidden']}, {cfg['epochs']} epochs; "
+        f"{sec['n_fits']} fits)",
+        "",
+        f"Strategies: {', '.join(sec['strategies'])}.",
+        "",
+        "| single fits, summed s | GridSearchCV n_jobs=1 s | "
+        f"GridSearchCV n_jobs={cfg['n_jobs']} s | search / single fits | n_jobs={cfg['n_jobs']} "
+        "speed-up |",
+        "|---|---|---|---|---|",
+        f"| {', '.join(f'{x:.1f}' for x in s['single_fits_sum'])} | "
+        f"{', '.join(f'{x:.1f}' for x in s['gridsearch_n_jobs_1'])} | "
+        f"{', '.join(f'{x:.1f}' for x in s[par])} | **{sec['overhead_ratio']:.2f}** | "
+        f"{sec['parallel_speedup']:.2f}x |",
+        "",
+        f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.",
+        "",
+    ]
+
+
+def _gpu(sec: dict[str, Any]) -> list[str]:
+    if "fit" not in sec:
+        return ["## 5. GPU (JAX backend, 1M x 64, 512x512 MLP)", "", sec.get("status", ""), ""]
+    lines = [
+        "## 5. GPU (JAX backend, 1M x 64, 512x512 MLP, 2 epochs, batch 1024)",
+        "",
+        "| contender | samples/s (whole fit) | samples/s (last epoch) |",
+        "|---|---|---|",
+    ]
+    for label, f in sec["fit"].items():
+        lines.append(
+            f"| {label} | {f['samples_per_s']:,.0f} | {f['last_epoch_samples_per_s']:,.0f} |"
+        )
+    lines += [""] + [
+        f"- {k} on all rows: {v:.2f} s" for k, v in sec["predict_seconds_all_rows"].items()
+    ]
+    return lines + ["", f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.", ""]
+
+
+def _quality(sec: dict[str, Any]) -> list[str]:
+    cfg = sec["config"]
+    methods = list(sec["mean_normalised_cost"])
+    lines = [
+        f"## 6. Expected cost on KEEL data (FN={cfg['fn_cost']:g}, FP={cfg['fp_cost']:g}; "
+        f"outer stratified {cfg['outer_cv']}-fold, inner cv={cfg.get('inner_cv')}; MLP "
+        f"{cfg['hidden']}, {cfg['epochs']} epochs)",
+        "",
+        "Cost normalised by the best constant predictor's cost (lower is better; 1.00 = no "
+        "better than a constant); +- is the standard deviation over outer folds. "
+        f"`compare_weightings` available: {sec['compare_weightings_available']}.",
+        "",
+        "| data set | rows | IR | " + " | ".join(methods) + " | picked (per fold) |",
+        "|---|---|---|" + "---|" * len(methods) + "---|",
+    ]
+    for name, e in sec["datasets"].items():
+        if "methods" not in e:
+            lines.append(f"| {name} | failed: {e.get('error', '')} |")
+            continue
+        cells = [
+            f"{e['methods'][m]['normalised']:.2f} +- {e['methods'][m]['normalised_fold_std']:.2f}"
+            for m in methods
+        ]
+        picked = ", ".join(sorted(set(e.get("picked_per_fold", [])))) or "-"
+        lines.append(
+            f"| {name} | {e['rows']} | {e['imbalance_ratio']:.1f} | "
+            + " | ".join(cells)
+            + f" | {picked} |"
+        )
+    means = " | ".join(f"**{sec['mean_normalised_cost'][m]:.2f}**" for m in methods)
+    lines += [f"| **mean** | | | {means} | |", ""]
+    if sec["picked_win_tie_loss"]:
+        lines += [
+            "`picked` against each method (per data set, paired fold differences, tie "
+            "within 2 standard errors):",
+            "",
+            "| vs | win | tie | loss |",
+            "|---|---|---|---|",
+        ]
+        for m, t in sec["picked_win_tie_loss"].items():
+            lines.append(f"| {m} | {t['win']} | {t['tie']} | {t['loss']} |")
+        lines.append("")
+    lines += [f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.", ""]
+    return lines
+
+
+def write_markdown(results: dict[str, Any], path: Path) -> None:
+    """Write the tables of every section present in ``results`` to ``path``."""
+    m = results["machine"]
+    lines = [
+        "# skweight benchmark results",
+        "",
+        f"Machine: {m.get('cpu')}, {m.get('cpu_count')} cores, {m.get('memory_gib')} GiB; "
+        f"{m.get('platform')}; Python {m.get('python')}; Keras {m.get('keras')} "
+        f"({m.get('keras_backend')} backend), TensorFlow {m.get('tensorflow')}, scikit-learn "
+        f"{m.get('scikit_learn')}, SciKeras {m.get('scikeras')}. Load average at start "
+        f"{m.get('load_average_at_start')}; the machine is shared, so timings are noisy: figures "
+        "are ratios taken within the same repeat, medians over repeats.",
+        "",
+        f"Command: `{results['command']}` (mode `{results['mode']}`), finished "
+        f"{results.get('finished_utc')}, {results.get('total_seconds', 0) / 60:.0f} min.",
+        "",
+    ]
+    render = {
+        "fit": _fit,
+        "predict": _predict,
+        "memory": _memory,
+        "search": _search,
+        "gpu": _gpu,
+        "quality": _quality,
+    }
+    for name in ("fit", "predict", "memory", "search", "gpu", "quality"):
+        if name in results["sections"]:
+            lines += render[name](results["sections"][name])
+    path.write_text("\n".join(lines).rstrip() + "\n")
+
+
+if __name__ == "__main__":
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).with_name("results.json"))
+    write_markdown(json.loads(source.read_text()), source.with_name("RESULTS.md"))

@@ -1,0 +1,239 @@
+"""Run the skweight benchmarks and write ``results.json`` and ``RESULTS.md``.
+
+Usage::
+
+    python benchmarks/run.py --quick              # default, about 30 minutes on 2 cores
+    python benchmarks/run.py --full               # more repeats, larger quality models
+    python benchmarks/run.py --tiny --out-dir /tmp/bench   # seconds; what the smoke test runs
+    python benchmarks/run.py --sections fit predict
+
+Sections: fit (1), predict (2), memory (3), search (4), gpu (5, only with ``--gpu``; needs a
+GPU and runs ``bench_gpu.py`` in its own process with the JAX backend), quality (6).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import machine, silence_keras  # noqa: E402
+
+SECTIONS = ("fit", "predict", "memory", "search", "gpu", "quality")
+
+_SWEEP = [
+    {"steps_per_execution": 1, "jit_compile": False},
+    {"steps_per_execution": 8, "jit_compile": False},
+    {"steps_per_execution": 32, "jit_compile": False},
+    {"steps_per_execution": 128, "jit_compile": False},
+    {"steps_per_execution": 32, "jit_compile": True},
+]
+_MLP = {"n_rows": 20_000, "n_features": 30, "hidden": [64, 64], "epochs": 5, "batch_size": 32}
+_QUALITY = {
+    "fn_cost": 5.0,
+    "fp_cost": 1.0,
+    "outer_cv": 5,
+    "batch_size": 64,
+    "methods": ["none", "balanced", "cost_implied_threshold", "tuned_threshold", "picked"],
+}
+
+CONFIGS = {
+    "tiny": {
+        "fit": {
+            **_MLP,
+            "n_rows": 1000,
+            "hidden": [8],
+            "epochs": 1,
+            "repeats": 1,
+            "strategies": 1,
+            "sweep": [],
+        },
+        "predict": {
+            "n_train": 1000,
+            "n_features": 30,
+            "hidden": [8],
+            "latency_rows": [1],
+            "latency_calls": 10,
+            "slow_calls": 2,
+            "throughput_rows": [2000],
+            "throughput_repeats": 1,
+            "scikeras_max_rows": 2000,
+        },
+        "memory": {"n_rows": 2000, "n_features": 10, "hidden": [8], "epochs": 1, "batch_size": 256},
+        "search": {
+            **_MLP,
+            "n_rows": 400,
+            "hidden": [8],
+            "epochs": 1,
+            "n_strategies": 2,
+            "cv": 2,
+            "repeats": 1,
+            "n_jobs": 1,
+        },
+        "quality": {
+            **_QUALITY,
+            "datasets": ["haberman"],
+            "outer_cv": 2,
+            "inner_cv": 2,
+            "hidden": [8],
+            "epochs": 2,
+            "n_jobs": 1,
+            "compare_repeats": 1,
+            "methods": ["none", "balanced", "cost_implied_threshold"],
+        },
+    },
+    "quick": {
+        "fit": {**_MLP, "repeats": 3, "strategies": None, "sweep": _SWEEP},
+        "predict": {
+            "n_train": 20_000,
+            "n_features": 30,
+            "hidden": [64, 64],
+            "latency_rows": [1, 100],
+            "latency_calls": 500,
+            "slow_calls": 20,
+            "throughput_rows": [20_000, 1_000_000],
+            "throughput_repeats": 3,
+            "scikeras_max_rows": 20_000,
+        },
+        "memory": {
+            "n_rows": 300_000,
+            "n_features": 50,
+            "hidden": [64, 64],
+            "epochs": 1,
+            "batch_size": 256,
+        },
+        "search": {**_MLP, "n_rows": 4000, "n_strategies": 6, "cv": 5, "repeats": 1, "n_jobs": 2},
+        "quality": {
+            **_QUALITY,
+            "datasets": None,
+            "inner_cv": 3,
+            "hidden": [32],
+            "epochs": 20,
+            "n_jobs": 2,
+            "compare_repeats": 1,
+        },
+    },
+    "full": {
+        "fit": {
+            **_MLP,
+            "repeats": 5,
+            "strategies": None,
+            "sweep": _SWEEP
+            + [
+                {"steps_per_execution": 64, "jit_compile": False},
+                {"steps_per_execution": 128, "jit_compile": True},
+            ],
+        },
+        "predict": {
+            "n_train": 20_000,
+            "n_features": 30,
+            "hidden": [64, 64],
+            "latency_rows": [1, 100],
+            "latency_calls": 2000,
+            "slow_calls": 50,
+            "throughput_rows": [20_000, 1_000_000],
+            "throughput_repeats": 5,
+            "scikeras_max_rows": 1_000_000,
+        },
+        "memory": {
+            "n_rows": 500_000,
+            "n_features": 50,
+            "hidden": [64, 64],
+            "epochs": 2,
+            "batch_size": 256,
+        },
+        "search": {**_MLP, "n_rows": 4000, "n_strategies": 6, "cv": 5, "repeats": 3, "n_jobs": 2},
+        "quality": {
+            **_QUALITY,
+            "datasets": "full",
+            "inner_cv": 5,
+            "hidden": [64, 64],
+            "epochs": 50,
+            "n_jobs": 2,
+            "compare_repeats": 2,
+        },
+    },
+}
+
+
+def _run_gpu(out_dir: Path) -> dict:
+    out = out_dir / "results_gpu.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_gpu.py"), "--out", str(out)],
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode != 0 or not out.exists():
+        return {"status": f"failed (exit code {proc.returncode})"}
+    return json.loads(out.read_text())
+
+
+def main(argv=None) -> dict:
+    """Parse the command line, run the sections, write the results; return them."""
+    parser = argparse.ArgumentParser(description="skweight benchmarks")
+    mode = parser.add_mutually_exclusive_group()
+    for name in ("tiny", "quick", "full"):
+        mode.add_argument(f"--{name}", dest="mode", action="store_const", const=name)
+    parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=None)
+    parser.add_argument("--gpu", action="store_true", help="also run section 5 (needs a GPU)")
+    parser.add_argument("--out-dir", default=str(ROOT / "benchmarks"))
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other sections of an existing results.json"
+    )
+    args = parser.parse_args(argv)
+    mode = args.mode or "quick"
+    sections = args.sections or [s for s in SECTIONS if s != "gpu" or args.gpu]
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    silence_keras()
+    from benchmarks import bench_fit, bench_memory, bench_predict, bench_quality, bench_search
+    from benchmarks.report import write_markdown
+
+    modules = {
+        "fit": bench_fit,
+        "predict": bench_predict,
+        "memory": bench_memory,
+        "search": bench_search,
+        "quality": bench_quality,
+    }
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    results = {"command": command.strip(), "mode": mode, "machine": machine(), "sections": {}}
+    previous = out_dir / "results.json"
+    if args.merge and previous.exists():
+        old = json.loads(previous.read_text())
+        results["sections"] = old.get("sections", {})
+        results["command"] = old.get("command", "") + " ; " + results["command"]
+    started = time.time()
+    for section in sections:
+        print(f"[{section}]", flush=True)
+        t0 = time.perf_counter()
+        if section == "gpu":
+            results["sections"]["gpu"] = _run_gpu(out_dir)
+            continue
+        cfg = dict(CONFIGS[mode][section])
+        if section == "quality" and not isinstance(cfg["datasets"], list):
+            full = cfg["datasets"] == "full"
+            cfg["datasets"] = bench_quality.FULL_SETS if full else bench_quality.QUICK_SETS
+        results["sections"][section] = modules[section].run(cfg)
+        results["sections"][section]["section_seconds"] = time.perf_counter() - t0
+    if "gpu" not in results["sections"]:
+        results["sections"]["gpu"] = {"status": "not measured: no GPU lent to this run"}
+    results["total_seconds"] = time.time() - started
+    results["finished_utc"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    write_markdown(results, out_dir / "RESULTS.md")
+    print(f"wrote {out_dir / 'results.json'} and {out_dir / 'RESULTS.md'}", flush=True)
+    return results
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
