@@ -215,6 +215,7 @@ def compare_weightings(
     labels=None,
     fp_cost: float | None = None,
     fn_cost: float | None = None,
+    pos_label=None,
     baselines: bool | Sequence[str] = True,
     cv=5,
     n_repeats: int = 2,
@@ -242,6 +243,9 @@ def compare_weightings(
     cost_matrix, labels, fp_cost, fn_cost
         The costs (see :func:`skweight.cost.check_cost_matrix`). Without any, every error
         costs 1 (the cost is the error rate).
+    pos_label : label or None
+        Binary problems: the class whose precision-recall curve and average precision are
+        reported. Default: ``labels[1]`` with ``fp_cost``/``fn_cost``, else the last class.
     baselines : bool or sequence of str
         Which of :data:`BASELINES` to add; ``"tuned-threshold"`` needs a binary ``y``.
     cv : int or splitter
@@ -276,6 +280,10 @@ def compare_weightings(
     positive = None
     if binary:
         positive = labels[1] if fp_cost is not None and labels is not None else classes[-1]
+        if pos_label is not None:
+            if pos_label not in classes.tolist():
+                raise ValueError(f"pos_label={pos_label!r} is not a class of y {classes.tolist()}.")
+            positive = pos_label
 
     named = _resolve_strategies(strategies, matrix, random_state)
     wanted = _resolve_baselines(baselines, binary)

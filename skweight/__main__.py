@@ -1,0 +1,10 @@
+"""``python -m skweight``: the command line (see :mod:`skweight.cli`)."""
+
+from __future__ import annotations
+
+from .cli import main
+
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,369 @@
+"""The ``skweight`` command: ``skweight compare`` (also ``python -m skweight compare``).
+
+With no options it compares the weighting strategies on scikit-learn's breast cancer data
+(569 tumours, 212 malignant and 357 benign; malignant is the positive class), where missing a
+malignant tumour (false negative) is taken to cost 5 and a false alarm 1. It prints the table,
+names the winner and writes ``compare.png``, ``compare.csv`` and ``compare.json`` into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: The stated default cost of the embedded data: a missed malignant tumour costs 5 false alarms.
+DEFAULT_FP_COST = 1.0
+DEFAULT_FN_COST = 5.0
+
+_BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
+
+
+class UsageError(Exception):
+    """Bad input from the command line; reported as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``skweight`` command."""
+    parser = argparse.ArgumentParser(
+        prog="skweight",
+        description="scikit-learn estimators around Keras, weighting made explicit.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cmp = commands.add_parser(
+        "compare",
+        help="cross-validate weighting strategies and cost baselines; pick the cheapest",
+        description=(
+            "Compare weighting strategies by cross-validated expected cost. Without --csv it uses "
+            "scikit-learn's breast cancer data (212 malignant, 357 benign; positive class: "
+            f"malignant) with FN cost {DEFAULT_FN_COST:g} and FP cost {DEFAULT_FP_COST:g}."
+        ),
+    )
+    data = cmp.add_argument_group("data")
+    data.add_argument("--csv", metavar="FILE", help="CSV file with numeric feature columns")
+    data.add_argument("--target", metavar="COL", help="the column of --csv holding the class")
+    data.add_argument(
+        "--pos-label",
+        metavar="LABEL",
+        help="positive class for --fp-cost/--fn-cost (default: malignant, or the last sorted "
+        "class of --csv)",
+    )
+    cost = cmp.add_argument_group("cost")
+    cost.add_argument(
+        "--cost-matrix",
+        metavar="MATRIX",
+        help="rows true class, columns predicted, classes in sorted order: JSON '[[0,1],[5,0]]' "
+        "or '0,1;5,0'",
+    )
+    cost.add_argument(
+        "--fp-cost", type=float, help=f"false-positive cost (default {DEFAULT_FP_COST:g})"
+    )
+    cost.add_argument(
+        "--fn-cost", type=float, help=f"false-negative cost (default {DEFAULT_FN_COST:g})"
+    )
+    run = cmp.add_argument_group("search")
+    run.add_argument("--cv", type=int, default=5, help="stratified folds (default 5)")
+    run.add_argument("--repeats", type=int, default=2, help="repetitions of the folds (default 2)")
+    run.add_argument(
+        "--strategies",
+        metavar="NAMES",
+        help="comma-separated subset of: cost-decision, tuned-threshold, none, balanced, focal, "
+        "oversample, undersample, cost-weights (default: all)",
+    )
+    run.add_argument(
+        "--selection",
+        choices=["one_se", "best"],
+        default="one_se",
+        help="one-standard-error rule (default) or best mean",
+    )
+    run.add_argument("--n-jobs", type=int, default=2, help="parallel fits (default 2)")
+    run.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    net = cmp.add_argument_group("network")
+    net.add_argument("--epochs", type=int, default=20, help="training epochs (default 20)")
+    net.add_argument("--hidden", default="16", help="hidden layer sizes, e.g. '32,16' (default 16)")
+    net.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
+    net.add_argument("--learning-rate", type=float, default=0.003, help="Adam's (default 0.003)")
+    net.add_argument(
+        "--backend", choices=sorted(_BACKEND_MODULES), help="Keras backend (sets KERAS_BACKEND)"
+    )
+    cmp.add_argument("--out", default="skweight-out", help="output folder (default ./skweight-out)")
+    cmp.add_argument("-q", "--quiet", action="store_true", help="no per-fit progress lines")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.backend is not None:
+            status = _switch_backend(args.backend, argv)
+            if status is not None:
+                return status
+        return _compare(args)
+    except UsageError as exc:
+        print(f"skweight {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _switch_backend(backend: str, argv: list[str]) -> int | None:
+    """Run the command again under ``KERAS_BACKEND=backend`` unless Keras already uses it."""
+    os.environ["KERAS_BACKEND"] = backend
+    if "keras" not in sys.modules:
+        return None
+    import keras
+
+    if keras.backend.backend() == backend:
+        return None
+    if importlib.util.find_spec(_BACKEND_MODULES[backend]) is None:
+        raise UsageError(
+            f"--backend {backend}: the {_BACKEND_MODULES[backend]} package is not installed."
+        )
+    if os.environ.get("_SKWEIGHT_RESTARTED") == backend:
+        raise UsageError(f"--backend {backend}: Keras did not start with this backend.")
+    env = {**os.environ, "KERAS_BACKEND": backend, "_SKWEIGHT_RESTARTED": backend}
+    return subprocess.call([sys.executable, "-m", "skweight", *argv], env=env)
+
+
+# ---------------------------------------------------------------------------- data and costs
+def load_data(args) -> tuple[pd.DataFrame, np.ndarray, str, Any]:
+    """Return features, labels, a description and the positive class (None: not binary)."""
+    if args.csv is None:
+        if args.target is not None:
+            raise UsageError("--target needs --csv (the embedded data has its own target).")
+        from sklearn.datasets import load_breast_cancer
+
+        data = load_breast_cancer(as_frame=True)
+        y = np.where(data.target.to_numpy() == 0, "malignant", "benign")
+        positive = args.pos_label or "malignant"
+        return data.data, y, "scikit-learn breast cancer data", _check_pos(positive, y)
+    if args.target is None:
+        raise UsageError("--csv needs --target COL, the column holding the class.")
+    path = Path(args.csv)
+    if not path.is_file():
+        raise UsageError(f"--csv: file not found: {path}")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--csv: cannot read {path}: {exc}".replace("\n", " ")) from exc
+    if args.target not in frame.columns:
+        raise UsageError(
+            f"--target: no column {args.target!r} in {path} "
+            f"(columns: {', '.join(map(str, frame.columns))})"
+        )
+    target = frame.pop(args.target)
+    if target.isna().any():
+        raise UsageError(
+            f"--target: column {args.target!r} has {int(target.isna().sum())} missing values."
+        )
+    if frame.shape[1] == 0:
+        raise UsageError(f"--csv: {path} has no feature columns besides {args.target!r}.")
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == bool:
+            frame[column] = values.astype(float)
+        elif not pd.api.types.is_numeric_dtype(values):
+            example = values.dropna().iloc[0] if values.notna().any() else ""
+            raise UsageError(
+                f"--csv: feature column {column!r} is not numeric (e.g. {example!r}); encode it as "
+                "numbers or drop it."
+            )
+        if frame[column].isna().any():
+            raise UsageError(
+                f"--csv: feature column {column!r} has {int(frame[column].isna().sum())} missing "
+                "values; impute or drop them."
+            )
+    y = target.to_numpy()
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise UsageError(f"--target: column {args.target!r} has a single class {classes.tolist()}.")
+    positive = None
+    if len(classes) == 2:
+        positive = _check_pos(args.pos_label, y) if args.pos_label is not None else classes[-1]
+    return frame.astype("float32"), y, str(path), positive
+
+
+def _check_pos(label: str | None, y: np.ndarray):
+    classes = np.unique(y)
+    matches = [c for c in classes if str(c) == str(label)]
+    if not matches:
+        raise UsageError(f"--pos-label: {label!r} is not a class ({[str(c) for c in classes]}).")
+    return matches[0]
+
+
+def parse_cost_matrix(text: str, classes: np.ndarray) -> np.ndarray:
+    """Parse ``--cost-matrix`` (JSON or ``'a,b;c,d'``) and check it fits ``classes``."""
+    try:
+        if text.strip().startswith("["):
+            rows = json.loads(text)
+        else:
+            rows = [
+                [float(v) for v in row.split(",")] for row in text.strip().strip(";").split(";")
+            ]
+        matrix = np.asarray(rows, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(
+            f"--cost-matrix: cannot read {text!r} as a matrix of numbers ({exc})."
+        ) from exc
+    k = len(classes)
+    if matrix.shape != (k, k):
+        raise UsageError(
+            f"--cost-matrix: expected {k}x{k} for classes {[str(c) for c in classes]} (rows true, "
+            f"columns predicted); got shape {matrix.shape}."
+        )
+    return matrix
+
+
+def resolve_cost(args, classes: np.ndarray, positive) -> tuple[np.ndarray, str]:
+    """The cost matrix in the order of ``classes``, and a sentence stating it."""
+    from .decision import align_cost_matrix
+
+    shorthand = args.fp_cost is not None or args.fn_cost is not None
+    if args.cost_matrix is not None and shorthand:
+        raise UsageError("give either --cost-matrix or --fp-cost/--fn-cost, not both.")
+    try:
+        if args.cost_matrix is not None:
+            matrix = parse_cost_matrix(args.cost_matrix, classes)
+            return align_cost_matrix(classes, matrix, classes), "cost matrix from --cost-matrix"
+        if positive is None:
+            if shorthand:
+                raise UsageError("--fp-cost/--fn-cost need two classes; use --cost-matrix.")
+            return 1.0 - np.eye(len(classes)), "every error costs 1 (no cost given)"
+        fp = DEFAULT_FP_COST if args.fp_cost is None else args.fp_cost
+        fn = DEFAULT_FN_COST if args.fn_cost is None else args.fn_cost
+        negative = [c for c in classes if c != positive][0]
+        matrix = align_cost_matrix(classes, fp_cost=fp, fn_cost=fn, labels=[negative, positive])
+    except ValueError as exc:
+        flag = "--cost-matrix" if args.cost_matrix is not None else "--fp-cost/--fn-cost"
+        raise UsageError(f"{flag}: {exc}") from exc
+    return matrix, f"missing a {positive} (FN) costs {fn:g}, a false alarm (FP) {fp:g}"
+
+
+def _strategies(text: str | None):
+    from .compare import BASELINES, default_strategies
+
+    if text is None:
+        return None, True
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    valid = list(BASELINES) + list(default_strategies([[0, 1], [1, 0]]))
+    unknown = [n for n in names if n not in valid]
+    if unknown or not names:
+        raise UsageError(
+            f"--strategies: unknown {unknown or 'empty list'}; choose from {', '.join(valid)}."
+        )
+    return [n for n in names if n not in BASELINES], [n for n in names if n in BASELINES]
+
+
+# ---------------------------------------------------------------------------- the command
+def _compare(args) -> int:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .classifier import WeightedKerasClassifier
+    from .compare import compare_weightings
+
+    for name in ("cv", "repeats", "epochs", "batch_size"):
+        if getattr(args, name) < (2 if name == "cv" else 1):
+            raise UsageError(f"--{name.replace('_', '-')} must be >= {2 if name == 'cv' else 1}.")
+    try:
+        hidden = tuple(int(v) for v in args.hidden.split(",") if v.strip())
+    except ValueError as exc:
+        raise UsageError(f"--hidden: expected sizes like '32,16'; got {args.hidden!r}.") from exc
+    X, y, source, positive = load_data(args)
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < args.cv:
+        raise UsageError(f"--cv {args.cv}: the smallest class has only {counts.min()} rows.")
+    matrix, cost_text = resolve_cost(args, classes, positive)
+    strategies, baselines = _strategies(args.strategies)
+    if positive is None and baselines is True:
+        baselines = ["cost-decision"]
+    elif positive is None and "tuned-threshold" in (baselines or []):
+        raise UsageError("--strategies: tuned-threshold needs a binary target.")
+
+    mix = ", ".join(f"{c} {n}" for c, n in zip(classes, counts, strict=True))
+    print(
+        f"Data: {source}: {X.shape[0]} rows, {X.shape[1]} features; classes {mix}"
+        + (f"; positive class: {positive}" if positive is not None else "")
+    )
+    print(
+        f"Cost: {cost_text}; matrix (rows true, columns predicted, {list(map(str, classes))}): "
+        f"{matrix.tolist()}"
+    )
+    import keras
+
+    print(
+        f"Search: {args.cv}-fold stratified CV x {args.repeats} repeats, {args.epochs} epochs, "
+        f"Keras backend {keras.backend.backend()}, "
+        f"hidden layers {hidden}, n_jobs={args.n_jobs}, "
+        f"random_state={args.random_state}"
+    )
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    estimator = make_pipeline(
+        StandardScaler(),
+        WeightedKerasClassifier(
+            hidden_layer_sizes=hidden,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            optimizer__learning_rate=args.learning_rate,
+            random_state=args.random_state,
+        ),
+    )
+    start = time.perf_counter()
+    result = compare_weightings(
+        estimator,
+        X,
+        y,
+        strategies=strategies,
+        cost_matrix=matrix,
+        labels=classes,
+        pos_label=positive,
+        baselines=baselines,
+        cv=args.cv,
+        n_repeats=args.repeats,
+        selection=args.selection,
+        n_jobs=args.n_jobs,
+        verbose=0 if args.quiet else 1,
+        random_state=args.random_state,
+    )
+    elapsed = time.perf_counter() - start
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.table.to_csv(out / "compare.csv")
+    summary = result.to_dict()
+    summary["settings"] = {
+        "data": source,
+        "cost": cost_text,
+        "cv": args.cv,
+        "repeats": args.repeats,
+        "epochs": args.epochs,
+        "hidden_layer_sizes": list(hidden),
+        "n_jobs": args.n_jobs,
+        "random_state": args.random_state,
+        "seconds": round(elapsed, 1),
+    }
+    (out / "compare.json").write_text(json.dumps(summary, indent=2, default=str))
+    result.plot(out / "compare.png", title=f"skweight compare on {Path(source).name}")
+    print()
+    print(result.summary())
+    print(
+        f"\nFinished in {elapsed:.0f}s. Wrote {out / 'compare.png'}, {out / 'compare.csv'}, "
+        f"{out / 'compare.json'}"
+    )
+    return 0
