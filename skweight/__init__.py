@@ -2,7 +2,11 @@
 
 from ._quiet import silence_retracing_warning
 from .classifier import WeightedKerasClassifier
+from .compare import compare_weightings
+from .cost import expected_cost, make_cost_scorer
+from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
 from .regressor import WeightedKerasRegressor
+from .result import ComparisonResult
 from .weighting import (
     ClassWeights,
     CostSensitiveWeights,
@@ -21,10 +25,12 @@ silence_retracing_warning()
 
 __all__ = [
     "ClassWeights",
+    "ComparisonResult",
     "CostSensitiveWeights",
     "EffectiveNumberWeights",
     "FocalLoss",
     "InverseVarianceWeights",
+    "MinimumCostClassifier",
     "NoWeighting",
     "RecencyWeights",
     "Resampler",
@@ -32,4 +38,9 @@ __all__ = [
     "WeightedKerasRegressor",
     "WeightingStrategy",
     "__version__",
+    "compare_weightings",
+    "cost_threshold",
+    "expected_cost",
+    "make_cost_scorer",
+    "minimum_cost_predict",
 ]
