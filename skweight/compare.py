@@ -148,13 +148,14 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         model = self._build(self.classes_)
         if sample_weight is None:
             model.fit(X, y)
-        elif isinstance(model, TunedThresholdClassifierCV):
-            with sklearn.config_context(enable_metadata_routing=True):
-                model.estimator.set_fit_request(sample_weight=True)
-                model.scoring.set_score_request(sample_weight=True)
-                model.fit(X, y, sample_weight=sample_weight)
         else:
-            model.fit(X, y, sample_weight=sample_weight)
+            # route the weights to every step that takes them (pipelines, the threshold tuner and
+            # its scorer accept fit metadata only through routing)
+            with sklearn.config_context(enable_metadata_routing=True):
+                _request_sample_weight(model)
+                if isinstance(model, TunedThresholdClassifierCV):
+                    model.scoring.set_score_request(sample_weight=True)
+                model.fit(X, y, sample_weight=sample_weight)
         self.model_ = model
         if self.verbose:
             print(
@@ -173,6 +174,14 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Class probabilities of the fitted candidate."""
         check_is_fitted(self, "model_")
         return self.model_.predict_proba(X)
+
+
+def _request_sample_weight(estimator) -> None:
+    """Ask every consumer in ``estimator`` (pipeline steps included) for ``sample_weight``."""
+    parts = [estimator, *estimator.get_params(deep=True).values()]
+    for part in parts:
+        if hasattr(part, "set_fit_request") and isinstance(part, BaseEstimator):
+            part.set_fit_request(sample_weight=True)
 
 
 class OneStandardErrorRule:

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skweight import WeightedKerasClassifier
 from skweight.compare import (
@@ -32,9 +34,10 @@ FAST = {
 def result(binary_data):
     X, y = binary_data
     return compare_weightings(
-        WeightedKerasClassifier(**FAST), X, y,
+        make_pipeline(StandardScaler(), WeightedKerasClassifier(**FAST)), X, y,
         strategies=["none", "balanced", "undersample"], fp_cost=1, fn_cost=5,
         cv=2, n_repeats=1, threshold_cv=2, random_state=0, verbose=1,
+        sample_weight=np.where(y == 1, 2.0, 1.0),
     )  # fmt: skip
 
 
@@ -115,7 +118,12 @@ def test_multiclass_has_no_threshold_baseline(multiclass_data):
     out = compare_weightings(
         WeightedKerasClassifier(**FAST), X[:150], y[:150], strategies={"plain": None},
         cost_matrix=cost, cv=2, n_repeats=1, verbose=0, random_state=0,
+        scoring="balanced_accuracy",
     )  # fmt: skip
+    assert out.metric == "score"
+    within = out.table[out.table.within_1se]
+    assert out.best_strategy_ == within.simplicity.idxmin()
+    assert out.table.score_mean.max() in within.score_mean.values
     assert list(out.table.index.sort_values()) == ["cost-decision", "plain"]
     assert out.positive is None and not out.operating_points
     assert {"recall_0_mean", "recall_1_mean", "recall_2_mean"} <= set(out.table.columns)
