@@ -18,6 +18,7 @@ Each cost is normalised by the cost of the best constant predictor on the same f
 from __future__ import annotations
 
 import statistics
+import time
 from typing import Any
 
 import numpy as np
@@ -59,6 +60,21 @@ def expected_cost(y_true, y_pred, fn_cost: float, fp_cost: float) -> float:
     return float(fn_cost * fn + fp_cost * fp) / len(y_true)
 
 
+def _strategies(names: list[str]) -> dict[str, Any]:
+    """``{name: weighting}`` for a subset of ``compare_weightings``' default strategy names."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
+    known = {
+        "none": None,
+        "balanced": "balanced",
+        "focal": "focal",
+        "oversample": RandomOverSampler(random_state=0),
+        "undersample": RandomUnderSampler(random_state=0),
+    }
+    return {name: known[name] for name in names}
+
+
 def _compare(estimator, X, y, cfg):
     """Call ``skweight.compare_weightings`` (or the stand-in) and return (estimator, label)."""
     from sklearn.metrics import make_scorer
@@ -72,6 +88,9 @@ def _compare(estimator, X, y, cfg):
         costs = dict(fp_cost=cfg["fp_cost"], fn_cost=cfg["fn_cost"])
         try:  # the landed signature: also repeats, threshold folds and verbosity
             extra = dict(n_repeats=cfg["compare_repeats"], threshold_cv=cfg["inner_cv"], verbose=0)
+            if cfg.get("compare_strategies"):
+                extra["strategies"] = _strategies(cfg["compare_strategies"])
+                extra["baselines"] = cfg["compare_baselines"]
             result = compare(estimator, X, y, **costs, **kwargs, **extra)
         except TypeError:  # the planned, smaller signature
             result = compare(estimator, X, y, **costs, **kwargs)
@@ -97,6 +116,7 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
 
     from skweight import WeightedKerasClassifier
 
+    started = time.perf_counter()
     X, y = load(name)
     splits = list(StratifiedKFold(cfg["outer_cv"], shuffle=True, random_state=0).split(X, y))
     train, test = splits[fold]
@@ -134,6 +154,7 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
         best, picked = _compare(clone(base), X_tr, y_tr, cfg)
         costs["picked"] = cost(best.predict(X_te))
     positives = int(y_te.sum())
+    print(f"  quality {name} fold {fold}: {time.perf_counter() - started:.0f}s", flush=True)
     constant = min(fn_cost * positives, fp_cost * (len(y_te) - positives)) / len(y_te)
     return {"name": name, "fold": fold, "costs": costs, "constant": constant, "picked": picked}
 

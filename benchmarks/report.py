@@ -53,6 +53,25 @@ def _fit(sec: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _jax(sec: dict[str, Any]) -> list[str]:
+    cfg = sec["config"]
+    lines = [
+        f"### 1b. JAX backend on CPU ({cfg['n_rows']} x {cfg['n_features']}, MLP {cfg['hidden']}, "
+        f"{cfg['epochs']} epochs, batch {cfg['batch_size']}; median of {cfg['repeats']})",
+        "",
+    ]
+    if "timings" not in sec:
+        return lines + [f"Failed: {sec.get('error')}", ""]
+    lines += ["| contender | s | ratio to plain Keras (min-max) |", "|---|---|---|"]
+    for label, t in sec["timings"].items():
+        if isinstance(t, dict):
+            lines.append(
+                f"| {label} | {t['seconds']:.2f} | **{t['ratio']:.2f}** "
+                f"({t['ratio_min']:.2f}-{t['ratio_max']:.2f}) |"
+            )
+    return lines + [""]
+
+
 def _predict(sec: dict[str, Any]) -> list[str]:
     lines = ["## 2. Prediction", "", "Latency, median ms per call:", ""]
     sizes = list(sec["latency_ms"])
@@ -215,13 +234,14 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     ]
     render = {
         "fit": _fit,
+        "jax": _jax,
         "predict": _predict,
         "memory": _memory,
         "search": _search,
         "gpu": _gpu,
         "quality": _quality,
     }
-    for name in ("fit", "predict", "memory", "search", "gpu", "quality"):
+    for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality"):
         if name in results["sections"]:
             lines += render[name](results["sections"][name])
     path.write_text("\n".join(lines).rstrip() + "\n")

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import machine, silence_keras  # noqa: E402
 
-SECTIONS = ("fit", "predict", "memory", "search", "gpu", "quality")
+SECTIONS = ("fit", "jax", "predict", "memory", "search", "gpu", "quality")
 
 _SWEEP = [
     {"steps_per_execution": 1, "jit_compile": False},
@@ -55,6 +55,7 @@ CONFIGS = {
             "strategies": 1,
             "sweep": [],
         },
+        "jax": {**_MLP, "n_rows": 256, "hidden": [8], "epochs": 1, "repeats": 1},
         "predict": {
             "n_train": 1000,
             "n_features": 30,
@@ -91,6 +92,7 @@ CONFIGS = {
     },
     "quick": {
         "fit": {**_MLP, "repeats": 3, "strategies": None, "sweep": _SWEEP},
+        "jax": {**_MLP, "n_rows": 4096, "epochs": 2, "repeats": 2},
         "predict": {
             "n_train": 20_000,
             "n_features": 30,
@@ -113,11 +115,13 @@ CONFIGS = {
         "quality": {
             **_QUALITY,
             "datasets": None,
-            "inner_cv": 3,
+            "inner_cv": 2,
             "hidden": [32],
-            "epochs": 20,
+            "epochs": 30,
             "n_jobs": 2,
             "compare_repeats": 1,
+            "compare_strategies": ["none", "balanced", "oversample"],
+            "compare_baselines": ["cost-decision"],
         },
     },
     "full": {
@@ -131,6 +135,7 @@ CONFIGS = {
                 {"steps_per_execution": 128, "jit_compile": True},
             ],
         },
+        "jax": {**_MLP, "repeats": 3},
         "predict": {
             "n_train": 20_000,
             "n_features": 30,
@@ -194,11 +199,19 @@ def main(argv=None) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
 
     silence_keras()
-    from benchmarks import bench_fit, bench_memory, bench_predict, bench_quality, bench_search
+    from benchmarks import (
+        bench_fit,
+        bench_jax,
+        bench_memory,
+        bench_predict,
+        bench_quality,
+        bench_search,
+    )
     from benchmarks.report import write_markdown
 
     modules = {
         "fit": bench_fit,
+        "jax": bench_jax,
         "predict": bench_predict,
         "memory": bench_memory,
         "search": bench_search,
