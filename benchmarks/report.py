@@ -215,6 +215,83 @@ def _quality(sec: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _summary(sections: dict[str, Any]) -> list[str]:
+    """One row per goal: the measured figure and whether the goal is met."""
+    rows = []
+    if "fit" in sections:
+        ratios = {k: v["skweight"]["ratio"] for k, v in sections["fit"]["strategies"].items()}
+        worst = max(ratios, key=ratios.get)
+        rows.append(
+            (
+                "1 fit, skweight / plain Keras <= 1.00, every strategy",
+                f"worst {ratios[worst]:.2f} ({worst})",
+                sections["fit"]["goal_met"],
+            )
+        )
+    if "predict" in sections:
+        sec = sections["predict"]
+        one = sec["latency_ms"].get("1", {}).get("skweight.predict_proba")
+        rows.append(
+            (
+                "2 predict_proba 1 row <= 1 ms",
+                f"{one:.2f} ms" if one else "-",
+                sec["goals"]["one_row_le_1ms"],
+            )
+        )
+        big = [
+            f"{int(n):,}: {t['skweight.predict_proba']['seconds']:.2f} s vs "
+            f"{t['model.predict(batch_size=8192)']['seconds']:.2f} s"
+            for n, t in sec["throughput"].items()
+        ]
+        rows.append(
+            (
+                "2 large inputs as fast as model.predict(batch_size=8192)",
+                "; ".join(big),
+                sec["goals"]["large_at_least_as_fast_as_model_predict"],
+            )
+        )
+    if "memory" in sections:
+        res = sections["memory"]["results"]
+        per = [v for k, v in res.items() if "per_epoch" in k and "peak_ratio" in v]
+        rows.append(
+            (
+                "3 per-epoch over-sampling peak <= 1.1x unweighted",
+                f"{per[0]['peak_ratio']:.2f}x" if per else "-",
+                sections["memory"]["goal_met"],
+            )
+        )
+    if "search" in sections:
+        sec = sections["search"]
+        rows.append(
+            (
+                "4 GridSearchCV / single fits <= 1.05",
+                f"{sec['overhead_ratio']:.2f} (n_jobs=2 speed-up {sec['parallel_speedup']:.2f}x)",
+                sec["goal_met"],
+            )
+        )
+    if "gpu" in sections:
+        rows.append(
+            (
+                "5 GPU: skweight >= plain Keras samples/s",
+                sections["gpu"].get("status", ""),
+                sections["gpu"].get("goal_met"),
+            )
+        )
+    if "quality" in sections:
+        sec = sections["quality"]
+        picked = sec["mean_normalised_cost"].get("picked")
+        rows.append(
+            (
+                "6 picked strategy < 0.55 normalised cost, never worse than fixed",
+                f"{picked:.2f}" if picked is not None else "-",
+                sec["goal_met"],
+            )
+        )
+    lines = ["## Goals", "", "| goal | measured | met |", "|---|---|---|"]
+    lines += [f"| {goal} | {value} | {_goal(met)} |" for goal, value, met in rows]
+    return lines + [""]
+
+
 def write_markdown(results: dict[str, Any], path: Path) -> None:
     """Write the tables of every section present in ``results`` to ``path``."""
     m = results["machine"]
@@ -225,13 +302,15 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         f"{m.get('platform')}; Python {m.get('python')}; Keras {m.get('keras')} "
         f"({m.get('keras_backend')} backend), TensorFlow {m.get('tensorflow')}, scikit-learn "
         f"{m.get('scikit_learn')}, SciKeras {m.get('scikeras')}. Load average at start "
-        f"{m.get('load_average_at_start')}; the machine is shared, so timings are noisy: figures "
+        f"{m.get('load_average_at_start')}, at end {m.get('load_average_at_end')}; "
+        "the machine is shared, so timings are noisy: figures "
         "are ratios taken within the same repeat, medians over repeats.",
         "",
         f"Command: `{results['command']}` (mode `{results['mode']}`), finished "
         f"{results.get('finished_utc')}, {results.get('total_seconds', 0) / 60:.0f} min.",
         "",
     ]
+    lines += _summary(results["sections"])
     render = {
         "fit": _fit,
         "jax": _jax,

@@ -240,6 +240,7 @@ def main(argv=None) -> dict:
     if "gpu" not in results["sections"]:
         results["sections"]["gpu"] = {"status": "not measured: no GPU lent to this run"}
     results["total_seconds"] = time.time() - started
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["finished_utc"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str))
     write_markdown(results, out_dir / "RESULTS.md")
