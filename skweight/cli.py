@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="one_se",
         help="one-standard-error rule (default) or best mean",
     )
+    run.add_argument(
+        "--threshold-cv",
+        type=int,
+        default=3,
+        help="folds of the tuned-threshold baseline inside each training set (default 3)",
+    )
     run.add_argument("--n-jobs", type=int, default=2, help="parallel fits (default 2)")
     run.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     net = cmp.add_argument_group("network")
@@ -97,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=sorted(_BACKEND_MODULES), help="Keras backend (sets KERAS_BACKEND)"
     )
     cmp.add_argument("--out", default="skweight-out", help="output folder (default ./skweight-out)")
-    cmp.add_argument("-q", "--quiet", action="store_true", help="no per-fit progress lines")
+    talk = cmp.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="no per-fit progress lines")
+    talk.add_argument("-v", "--verbose", action="store_true", help="also show Keras epochs")
     return parser
 
 
@@ -276,9 +284,10 @@ def _compare(args) -> int:
     from .classifier import WeightedKerasClassifier
     from .compare import compare_weightings
 
-    for name in ("cv", "repeats", "epochs", "batch_size"):
-        if getattr(args, name) < (2 if name == "cv" else 1):
-            raise UsageError(f"--{name.replace('_', '-')} must be >= {2 if name == 'cv' else 1}.")
+    for name in ("cv", "threshold_cv", "repeats", "epochs", "batch_size"):
+        minimum = 2 if "cv" in name else 1
+        if getattr(args, name) < minimum:
+            raise UsageError(f"--{name.replace('_', '-')} must be >= {minimum}.")
     try:
         hidden = tuple(int(v) for v in args.hidden.split(",") if v.strip())
     except ValueError as exc:
@@ -337,8 +346,9 @@ def _compare(args) -> int:
         cv=args.cv,
         n_repeats=args.repeats,
         selection=args.selection,
+        threshold_cv=args.threshold_cv,
         n_jobs=args.n_jobs,
-        verbose=0 if args.quiet else 1,
+        verbose=0 if args.quiet else 2 if args.verbose else 1,
         random_state=args.random_state,
     )
     elapsed = time.perf_counter() - start
@@ -352,6 +362,7 @@ def _compare(args) -> int:
         "cost": cost_text,
         "cv": args.cv,
         "repeats": args.repeats,
+        "threshold_cv": args.threshold_cv,
         "epochs": args.epochs,
         "hidden_layer_sizes": list(hidden),
         "n_jobs": args.n_jobs,
