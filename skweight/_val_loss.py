@@ -49,5 +49,8 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
         if logs is None:
             return
         outputs = predict_in_batches(self.model, self.X, None)
-        loss = self.model.loss(self.y, outputs)
+        loss_function = self.model.loss
+        if hasattr(loss_function, "unweighted"):  # a loss with weights inside (multi-label)
+            loss_function = loss_function.unweighted()
+        loss = loss_function(self.y, outputs)
         logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss)))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import validate_data
 
 from .base import BaseWeightedKeras
 from .prior import correct_prior
 from .weighting import TrainingSet
+from .weighting.multilabel import label_training_prior
 
 
 class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
@@ -17,6 +19,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     Binary targets train one sigmoid unit with binary cross-entropy; multiclass targets train
     a softmax layer with sparse categorical cross-entropy. A custom model may also end in two
     softmax units for a binary target. Labels may be of any type (ints, strings, ...).
+    Multi-label targets (``y`` an indicator matrix, one column per label) train one sigmoid unit
+    per label with binary cross-entropy; ``predict`` returns the indicator matrix,
+    ``predict_proba`` each label's probability, and ``weighting="balanced"`` balances each
+    label's positive and negative terms separately.
 
     See :class:`skweight.base.BaseWeightedKeras` for the parameters.
 
@@ -26,7 +32,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     n_classes_ : int
     n_outputs_ : int
     target_type_ : str
-        ``"binary"`` or ``"multiclass"``.
+        ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"`` (then ``classes_`` are the
+        label indices and ``class_prior_``/``training_prior_`` each label's positive rate).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.
@@ -35,7 +42,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     weighting_ : WeightingStrategy
         The strategy the last fit used.
     history_ : dict of list
-        Per-epoch loss and metrics (``val_*`` when ``validation_split`` > 0).
+        Per-epoch loss and metrics; with ``validation_split`` > 0 also ``val_loss`` (weighted
+        like the training loss) and ``val_loss_unweighted``.
     class_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the training rows as given (``sample_weight`` counted).
     training_prior_ : ndarray of shape (n_classes,)
@@ -43,8 +51,22 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         differs from ``class_prior_`` the network's probabilities carry the shifted prior.
     """
 
-    _stratify_validation = True
     _target_validation_kwargs = {"multi_output": False}
+
+    @property
+    def _stratify_validation(self) -> bool:
+        return not self._multilabel
+
+    @property
+    def _multilabel(self) -> bool:
+        return getattr(self, "target_type_", None) == "multilabel-indicator"
+
+    def _validate_data(self, X, y, reset: bool):
+        if not _is_indicator(y):
+            return super()._validate_data(X, y, reset)
+        return validate_data(
+            self, X, y, reset=reset, dtype="float32", accept_sparse=False, multi_output=True
+        )
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current network if there is one.
@@ -54,8 +76,16 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Return class probabilities of shape (n_samples, n_classes)."""
+        """Return class probabilities of shape (n_samples, n_classes).
+
+        For a multi-label target: the probability of each label, shape (n_samples, n_labels).
+        """
         outputs = self._forward(X).astype(np.float64)
+        if self._multilabel:
+            proba = np.clip(outputs, 0.0, 1.0)
+            if self.prior_correction:
+                proba = _correct_label_prior(proba, self.class_prior_, self.training_prior_)
+            return proba
         if outputs.shape[1] == 1:
             positive = np.clip(outputs[:, 0], 0.0, 1.0)
             outputs = np.column_stack([1.0 - positive, positive])
@@ -66,11 +96,15 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def predict(self, X) -> np.ndarray:
         """Return the most probable class of each row."""
         proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba >= 0.5).astype(self._label_dtype)
         return self.classes_[np.argmax(proba, axis=1)]
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
         check_classification_targets(y)
+        if y.ndim == 2 or (self._multilabel and not reset):
+            return self._encode_indicator(y, reset=reset)
         if reset:
             target_type = type_of_target(y, input_name="y")
             if target_type not in ("binary", "multiclass"):
@@ -98,6 +132,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
         return encoded
 
+    def _encode_indicator(self, y, *, reset: bool) -> np.ndarray:
+        if reset:
+            self.classes_ = np.arange(y.shape[1])
+            self.n_classes_ = self.n_outputs_ = y.shape[1]
+            self.target_type_ = "multilabel-indicator"
+            self._label_dtype = y.dtype
+        elif y.ndim != 2 or y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has shape {y.shape}; the fitted network predicts "
+                + (f"{self.n_outputs_} labels." if self._multilabel else "one label per row.")
+            )
+        return np.asarray(y, dtype=np.int64)
+
     def _check_training_rows(self, train: TrainingSet) -> None:
         super()._check_training_rows(train)
         if len(np.unique(train.y)) < 2:
@@ -107,28 +154,39 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
 
     def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
+        if self._multilabel:  # each label's positive rate, with per-label loss weights
+            label_weights = getattr(self.weighting_, "label_weights_", None)
+            self.class_prior_ = label_training_prior(original.y, original.sample_weight, None)
+            self.training_prior_ = label_training_prior(train.y, train.sample_weight, label_weights)
+            return
         self.class_prior_ = _class_mix(original, self.n_classes_)
         self.training_prior_ = _class_mix(train, self.n_classes_)
 
     def _output_spec(self) -> tuple[int, str]:
+        if self._multilabel:
+            return self.n_outputs_, "sigmoid"
         if self.n_classes_ == 2:
             return 1, "sigmoid"
         return self.n_classes_, "softmax"
 
     def _allowed_output_units(self) -> tuple[int, ...]:
+        if self._multilabel:
+            return (self.n_outputs_,)
         return (1, 2) if self.n_classes_ == 2 else (self.n_classes_,)
 
     def _target_summary(self) -> str:
-        return f"{self.n_classes_} classes"
+        return f"{self.n_outputs_} labels" if self._multilabel else f"{self.n_classes_} classes"
 
     def _default_loss(self) -> str:
         return (
             "binary_crossentropy"
-            if self.model_.output_shape[-1] == 1
+            if self.model_.output_shape[-1] == 1 or self._multilabel
             else ("sparse_categorical_crossentropy")
         )
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
+        if self._multilabel:
+            return y.astype("float32")
         n_units = self.model_.output_shape[-1]
         if one_hot and n_units > 1:
             return np.eye(n_units, dtype="float32")[y]
@@ -139,6 +197,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = True
         return tags
 
 
@@ -147,3 +206,20 @@ def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
     y, weights = rows.epoch_targets(0)  # per-epoch resampling: the mix of one epoch
     counts = np.bincount(y, weights=weights, minlength=n_classes)
     return counts / counts.sum()
+
+
+def _is_indicator(y) -> bool:
+    """True for a multi-label indicator matrix (2-D, several columns, only 0 and 1)."""
+    shape = np.asarray(y).shape if y is not None else ()
+    return len(shape) == 2 and shape[1] > 1 and type_of_target(y) == "multilabel-indicator"
+
+
+def _correct_label_prior(proba: np.ndarray, prior: np.ndarray, trained: np.ndarray) -> np.ndarray:
+    """Prior correction of each label's probability, as a binary problem of its own."""
+    corrected = np.empty_like(proba)
+    for k in range(proba.shape[1]):
+        both = np.column_stack([1.0 - proba[:, k], proba[:, k]])
+        corrected[:, k] = correct_prior(
+            both, [1 - prior[k], prior[k]], [1 - trained[k], trained[k]]
+        )[:, 1]
+    return corrected

@@ -59,6 +59,15 @@ def drop_zero_weight_rows(
     return TrainingSet(X[keep], y[keep], sample_weight[keep])
 
 
+def single_label(y: np.ndarray, strategy: str) -> None:
+    """Raise a clear error if ``y`` is a multi-label indicator matrix."""
+    if y.ndim != 1:
+        raise ValueError(
+            f"weighting={strategy} weights classes of single-label targets; for a multi-label y "
+            "use 'balanced' (per label), 'focal', None or a per-row strategy."
+        )
+
+
 def loss_balances_classes(loss: Any) -> bool:
     """Return True if ``loss`` already weights classes (a focal loss with class balancing)."""
     import keras

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from .base import WeightingStrategy
+from .base import TrainingSet, WeightingStrategy, drop_zero_weight_rows
+from .multilabel import PerLabelBinaryCrossentropy, balanced_label_weights
 
 
 class ClassWeights(WeightingStrategy):
@@ -19,6 +21,14 @@ class ClassWeights(WeightingStrategy):
         ``"balanced"`` gives class ``c`` the weight ``n_samples / (n_classes * count_c)``
         (scikit-learn's rule). A dict maps class labels to non-negative weights; classes left out
         weigh 1, and a label that is not a class of ``y`` is an error.
+
+    Notes
+    -----
+    For multi-label targets (an indicator matrix ``y``) only ``"balanced"`` applies, per label:
+    label ``k``'s positive term weighs ``n / (2 P_k)`` and its negative term ``n / (2 N_k)``
+    (``P_k``, ``N_k``: rows with and without the label). Row weights cannot do that, so the
+    binary cross-entropy is replaced by
+    :class:`~skweight.weighting.multilabel.PerLabelBinaryCrossentropy`.
     """
 
     balances_classes = True
@@ -68,3 +78,37 @@ class ClassWeights(WeightingStrategy):
 
     def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
         return self.class_weight_vector(y, classes)[y]
+
+    def weigh(self, X, y, sample_weight, classes) -> np.ndarray | None:
+        if y.ndim == 2:  # multi-label: the label weights live in the loss
+            return sample_weight
+        return super().weigh(X, y, sample_weight, classes)
+
+    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
+        if y.ndim == 1:
+            return super().prepare(X, y, sample_weight, classes=classes, random_state=random_state)
+        if not (isinstance(self.class_weight, str) and self.class_weight == "balanced"):
+            raise ValueError(
+                "weighting for a multi-label y must be 'balanced' (per label), 'focal', None or "
+                f"a per-row strategy; got a class-weight dict {self.class_weight!r}."
+            )
+        rows = drop_zero_weight_rows(X, y, sample_weight)
+        self.label_weights_ = balanced_label_weights(rows.y)
+        return rows
+
+    def make_loss(self, default_loss: Any, *, target_type: str) -> Any:
+        loss = super().make_loss(default_loss, target_type=target_type)
+        if not hasattr(self, "label_weights_"):
+            return loss
+        import keras
+
+        if not isinstance(loss, keras.losses.BinaryCrossentropy):
+            raise ValueError(
+                "weighting='balanced' for a multi-label y weights the terms of binary "
+                f"cross-entropy; loss={getattr(loss, 'name', loss)!r} is not binary "
+                "cross-entropy. Use loss=None."
+            )
+        positive, negative = self.label_weights_
+        return PerLabelBinaryCrossentropy(
+            positive, negative, from_logits=loss.get_config().get("from_logits", False)
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import WeightingStrategy
+from .base import WeightingStrategy, single_label
 
 
 class CostSensitiveWeights(WeightingStrategy):
@@ -86,4 +86,5 @@ class CostSensitiveWeights(WeightingStrategy):
         return weights
 
     def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        single_label(y, "CostSensitiveWeights")
         return self.class_weight_vector(classes)[y]

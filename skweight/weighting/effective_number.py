@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .base import WeightingStrategy
+from .base import WeightingStrategy, single_label
 
 
 class EffectiveNumberWeights(WeightingStrategy):
@@ -39,6 +39,7 @@ class EffectiveNumberWeights(WeightingStrategy):
             raise ValueError(
                 "weighting='effective_number' needs a classifier; the regressor has no classes."
             )
+        single_label(y, "EffectiveNumberWeights")
         beta = self.beta
         if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
             raise ValueError(f"EffectiveNumberWeights: beta must be in [0, 1); got {beta!r}.")
