@@ -61,7 +61,11 @@ class BaseWeightedKeras(BaseEstimator):
         Passed to ``keras.Model.fit``.
     validation_split : float
         Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
-        (stratified for classifiers). Weighting and resampling apply to the rest only.
+        (stratified for classifiers; both parts keep the rows' order). Resampling applies to
+        the rest only. ``history_["val_loss"]`` weights the validation rows as the strategy
+        weights training rows (``sample_weight`` times the strategy's weights, normalised to
+        mean 1; for resamplers, the factor by which resampling scaled each class), so it is
+        comparable to ``loss``; ``history_["val_loss_unweighted"]`` gives every row weight 1.
     random_state : None, int or RandomState
         Seeds weight initialisation, shuffling, the validation split and the strategies, so
         that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
@@ -186,9 +190,12 @@ class BaseWeightedKeras(BaseEstimator):
             X, y_encoded, sample_weight, validation_split, seed
         )
         original = train
+        strategy_seed = seed  # a continued fit (partial_fit, warm_start) draws new resamples
+        if warm and seed is not None:
+            strategy_seed = (seed + len(self.history_.get("loss", []))) % 2**32
         train = self.weighting_.prepare(
             train.X, train.y, train.sample_weight,
-            classes=getattr(self, "classes_", None), random_state=seed,
+            classes=getattr(self, "classes_", None), random_state=strategy_seed,
         )  # fmt: skip
         train = self._finalize_weights(train)
         self._check_training_rows(train)
@@ -220,7 +227,7 @@ class BaseWeightedKeras(BaseEstimator):
         # 5. train (an index-based dataset when the strategy resamples at every epoch)
         data = keras_fit_data(
             train, lambda y: self._keras_target(y, one_hot),
-            batch_size=batch_size, shuffle=self.shuffle, seed=seed,
+            batch_size=batch_size, shuffle=self.shuffle, seed=strategy_seed,
         )  # fmt: skip
         history = self.model_.fit(
             **data,
