@@ -4,7 +4,7 @@ Each contender fits a fresh 64x64 MLP for the same epochs and batch size on the 
 plain Keras contender compiles with Keras' defaults (what a Keras user writes) and receives the
 sample weights (and resampled rows) that skweight's strategy produces, so the only difference
 is the wrapper. A second table sweeps ``steps_per_execution`` and ``jit_compile`` to check
-skweight's ``DEFAULT_COMPILE_KWARGS``.
+skweight's ``default_compile_kwargs()``.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         ``strategies``: per strategy, seconds and ratios to plain Keras;
         ``compile_sweep``: per compile setting, skweight's ratio to plain Keras.
     """
-    from skweight.base import DEFAULT_COMPILE_KWARGS
+    from skweight.base import default_compile_kwargs
 
     X, y = make_data(cfg["n_rows"], cfg["n_features"], minority=0.1)
     strategies = candidate_strategies()
@@ -134,7 +134,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     ratios = [t["skweight"]["ratio"] for t in per_strategy.values()]
     return {
         "config": {k: v for k, v in cfg.items() if k != "sweep"},
-        "default_compile_kwargs": dict(DEFAULT_COMPILE_KWARGS),
+        "default_compile_kwargs": default_compile_kwargs(),
         "n_positive": int(np.sum(y)),
         "strategies": per_strategy,
         "compile_sweep": sweep,

@@ -20,7 +20,7 @@ def _fit(sec: dict[str, Any]) -> list[str]:
         "interleaved repeats)",
         "",
         "Plain Keras compiles with Keras defaults and gets the same rows, weights and loss as "
-        f"skweight's strategy. skweight uses `DEFAULT_COMPILE_KWARGS = "
+        f"skweight's strategy. skweight uses `default_compile_kwargs() = "
         f"{sec['default_compile_kwargs']}`.",
         "",
         "| weighting | plain Keras s | skweight s | SciKeras s | skweight / plain (min-max) "

@@ -26,10 +26,17 @@ from ._validation import check_fraction, check_positive_int, check_sample_weight
 from .weighting import TrainingSet, resolve_weighting
 from .weighting.epochs import keras_fit_data
 
-#: Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them. Several steps
-#: per execution amortise the per-step dispatch cost; XLA compilation costs more than it saves
-#: on the small, short fits typical of model selection.
-DEFAULT_COMPILE_KWARGS = {"steps_per_execution": 32, "jit_compile": False}
+
+def default_compile_kwargs() -> dict[str, Any]:
+    """Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them.
+
+    Several steps per execution amortise the per-step dispatch cost. On TensorFlow, XLA
+    compilation costs more than it saves on the small, short fits typical of model selection;
+    on JAX, compilation is what makes training fast ("auto" keeps it on).
+    """
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    return {"steps_per_execution": 32, "jit_compile": False if on_tensorflow else "auto"}
+
 
 #: ``fit`` arguments that skweight owns; passing them as ``fit__*`` is an error.
 _RESERVED_FIT_KWARGS = {
@@ -216,7 +223,7 @@ class BaseWeightedKeras(BaseEstimator):
             self.model_.compile(
                 optimizer=make_optimizer(self.optimizer, routed(routed_params, "optimizer")),
                 loss=loss,
-                **{**DEFAULT_COMPILE_KWARGS, **routed(routed_params, "compile")},
+                **{**default_compile_kwargs(), **routed(routed_params, "compile")},
             )
         one_hot = needs_one_hot(self.model_.loss)
         callbacks = list(self.callbacks or [])
