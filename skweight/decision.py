@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -167,7 +168,8 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Fitted anew (cloned) by :meth:`fit`. Wrap a fitted model in
         ``sklearn.frozen.FrozenEstimator`` to use it as it is.
     cost_matrix : array-like of shape (n_classes, n_classes) or None
-        Rows: true class, columns: predicted class, in the order of ``labels``.
+        Rows: true class, columns: predicted class, in the order of ``labels``. With no cost
+        at all every error costs 1: the most probable class under the real class mix.
     labels : sequence or None
         The class of each row/column of ``cost_matrix``; None means the estimator's
         ``classes_``. With ``fp_cost``/``fn_cost``: ``[negative, positive]``.
@@ -230,9 +232,16 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "class probabilities."
             )
         self.estimator_ = estimator
-        self.cost_matrix_ = align_cost_matrix(
-            self.classes_, self.cost_matrix, self.labels, fp_cost=self.fp_cost, fn_cost=self.fn_cost
-        )
+        if self.cost_matrix is None and self.fp_cost is None and self.fn_cost is None:
+            self.cost_matrix_ = 1.0 - np.eye(len(self.classes_))  # every error costs 1
+        else:
+            self.cost_matrix_ = align_cost_matrix(
+                self.classes_,
+                self.cost_matrix,
+                self.labels,
+                fp_cost=self.fp_cost,
+                fn_cost=self.fn_cost,
+            )
         self._set_prior_correction(_final_step(estimator))
         return self
 
@@ -279,7 +288,15 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The class of least expected cost for each row."""
-        return self.classes_[np.argmin(self.decision_costs(X), axis=1)]
+        costs = self.decision_costs(X)
+        return self.classes_[np.argmin(costs, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
 
     def get_metadata_routing(self) -> MetadataRouter:
         """Route ``fit`` metadata (e.g. ``sample_weight``) to the estimator's ``fit``."""

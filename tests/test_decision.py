@@ -18,6 +18,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skweight import WeightedKerasClassifier
 from skweight.cost import expected_cost, make_cost_scorer
@@ -218,3 +219,15 @@ def test_sample_weight_routed_and_passed(binary_data):
         )
         search = GridSearchCV(routed, {"fn_cost": [2, 5]}, cv=2).fit(X, y, sample_weight=w)
         np.testing.assert_allclose(search.best_estimator_.estimator_.coef_, reference.coef_)
+
+
+def test_without_costs_it_is_the_most_probable_class(multiclass_data):
+    X, y = multiclass_data
+    plain = LogisticRegression().fit(X, y)
+    decided = MinimumCostClassifier(LogisticRegression()).fit(X, y)
+    np.testing.assert_array_equal(decided.predict(X), plain.predict(X))
+
+
+@parametrize_with_checks([MinimumCostClassifier(LogisticRegression())])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
