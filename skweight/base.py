@@ -160,6 +160,19 @@ class BaseWeightedKeras(BaseEstimator):
             )
         return params
 
+    def save(self, path, **kwargs):
+        """Save to a directory or ``.zip``; see :func:`skweight.persistence.save`."""
+        from .persistence import save
+
+        return save(self, path, **kwargs)
+
+    @classmethod
+    def load(cls, path, **params):
+        """Load an estimator saved with :meth:`save`; see :func:`skweight.persistence.load`."""
+        from .persistence import load
+
+        return load(path, expected=cls, **params)
+
     # ------------------------------------------------------------------ fitting
     def fit(self, X, y, sample_weight=None):
         """Fit the network on ``X``, ``y``.
