@@ -17,7 +17,6 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_sp
 
 from skweight import (
     CostSensitiveWeights,
-    EffectiveNumberWeights,
     FocalLoss,
     InverseVarianceWeights,
     RecencyWeights,
@@ -151,7 +150,7 @@ def test_recency_weights_follow_the_recent_regime():
     n = 300
     X = rng.uniform(-1, 1, size=(n, 1))
     y = X[:, 0] + np.where(np.arange(n) < n // 2, 0.0, 3.0)  # the relation shifted halfway
-    settings = {**SETTINGS, "epochs": 30, "optimizer__learning_rate": 0.05}
+    settings = {**SETTINGS, "epochs": 20, "optimizer__learning_rate": 0.05}
     plain = WeightedKerasRegressor(**settings).fit(X, y)
     recent = WeightedKerasRegressor(weighting=RecencyWeights(half_life=20), **settings).fit(X, y)
     grid = np.linspace(-1, 1, 50).reshape(-1, 1)
@@ -172,7 +171,7 @@ def test_inverse_variance_weights_trust_precise_measurements():
     settings = {
         **SETTINGS,
         "hidden_layer_sizes": (),
-        "epochs": 30,
+        "epochs": 20,
         "optimizer__learning_rate": 0.05,
     }
     plain = WeightedKerasRegressor(**settings).fit(X, y)
@@ -186,10 +185,10 @@ def test_inverse_variance_weights_trust_precise_measurements():
 def test_grid_search_over_strategies_refits_the_winner():
     X, y = imbalanced(300, 0)
     grid = [
-        None, "balanced", {0: 1, 1: 5}, EffectiveNumberWeights(), "focal",
+        None, "balanced", {0: 1, 1: 5}, "effective_number", "focal",
         RandomOverSampler(), RandomUnderSampler(), SMOTE(),
     ]  # fmt: skip
-    settings = {**SETTINGS, "epochs": 4}
+    settings = {**SETTINGS, "epochs": 3}
     search = GridSearchCV(
         WeightedKerasClassifier(**settings),
         {"weighting": grid},

@@ -1,4 +1,28 @@
-"""Weighting strategies: how classes and rows are weighted in the Keras loss."""
+"""Weighting strategies: how classes and rows are weighted in the Keras loss.
+
+Values of the estimators' ``weighting=`` parameter:
+
+==============================================  ============================================
+``None``                                        every row weighs 1 (times ``sample_weight``)
+``"balanced"``                                  ``n / (n_classes * n_c)`` per class; per label
+                                                for multi-label ``y`` (:class:`ClassWeights`)
+``{class: weight}``                             explicit class weights (:class:`ClassWeights`)
+``"effective_number"``                          :class:`EffectiveNumberWeights` (Cui et al.)
+``"focal"``                                     :class:`FocalLoss` (Keras' focal losses)
+:class:`CostSensitiveWeights`                   class weights from a cost matrix
+imbalanced-learn sampler (``fit_resample``)     :class:`Resampler`, once or ``per_epoch``
+:class:`RecencyWeights`                         exponential decay by time or row order
+:class:`InverseVarianceWeights`                 ``1 / variance`` per row
+==============================================  ============================================
+
+Semantics shared by all strategies: rows with ``sample_weight`` 0 are removed first; the
+user's ``sample_weight`` and the strategy's weights multiply; the final training weights are
+normalised to mean 1 over the rows an epoch trains on (``normalize_weights=False`` turns that
+off); validation rows are never resampled. Class weighting and resampling shift the class prior
+the network learns (``training_prior_``); ``prior_correction=True`` undoes it, except for the
+focal term, which has no closed form. Adding a strategy is one module and, for a named one, one
+line in :data:`NAMED_STRATEGIES`.
+"""
 
 from .base import NoWeighting, TrainingSet, WeightingStrategy
 from .class_weights import ClassWeights
