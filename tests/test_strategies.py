@@ -61,13 +61,14 @@ def test_cost_binary_shorthand_weights_positives_fn_over_fp():
 
 def test_cost_multiclass_rule_by_hand():
     cost = [[0, 2, 4], [1, 0, 1], [9, 3, 1]]  # class 2 has a non-zero diagonal
-    weights = CostSensitiveWeights(cost).class_weight_vector(np.array([0, 1, 2]))
+    weights = CostSensitiveWeights(cost).class_weight_vector(np.arange(3), np.array([0, 1, 2]))
     np.testing.assert_allclose(weights, [(2 + 4) / 2, (1 + 1) / 2, (8 + 2) / 2])
 
 
 def test_cost_labels_reorder_matrix_to_classes():
     classes = np.array(["a", "b"])
-    weights = CostSensitiveWeights([[0, 5], [1, 0]], labels=["b", "a"]).class_weight_vector(classes)
+    strategy = CostSensitiveWeights([[0, 5], [1, 0]], labels=["b", "a"])
+    weights = strategy.class_weight_vector(np.array([0, 1]), classes)
     np.testing.assert_allclose(weights, [1, 5])
 
 
@@ -96,6 +97,27 @@ def test_class_strategies_refuse_regression():
         Resampler(RandomOverSampler()).prepare(
             np.zeros((3, 1)), y, None, classes=None, random_state=0
         )
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        ClassWeights("balanced"),
+        EffectiveNumberWeights(0.99),
+        CostSensitiveWeights(fp_cost=1, fn_cost=3),
+    ],
+    ids=["balanced", "effective_number", "cost"],
+)
+def test_validation_rows_get_the_training_class_weights(strategy):
+    X, y = imbalanced(300)
+    train = strategy.prepare(X, y, None, classes=CLASSES, random_state=0)
+    per_class = {c: np.unique(train.sample_weight[train.y == c]) for c in (0, 1)}
+    y_val = np.array([0, 1, 1, 1])  # a validation mix unlike the training mix
+    val = strategy.validation_weights(X[:4], y_val, np.array([1.0, 1, 2, 1]), classes=CLASSES)
+    np.testing.assert_allclose(
+        val, [per_class[0][0], per_class[1][0], 2 * per_class[1][0], per_class[1][0]]
+    )
+    np.testing.assert_allclose(strategy.class_weights_, [per_class[0][0], per_class[1][0]])
 
 
 # ---------------------------------------------------------------- effective number

@@ -169,5 +169,32 @@ class WeightingStrategy(BaseEstimator):
         return default_loss
 
 
+class PerClassWeights(WeightingStrategy):
+    """Base of strategies that give every row of class ``c`` the weight ``w_c``.
+
+    Subclasses implement :meth:`class_weight_vector`. ``prepare`` computes the class weights
+    from the training rows and keeps them as ``class_weights_`` (on the estimator's
+    ``weighting_``), so validation rows are weighted with the training rows' class weights.
+    """
+
+    balances_classes = True
+
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        """Return the weight of each class, in the order of ``classes``."""
+        raise NotImplementedError
+
+    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        weights = getattr(self, "class_weights_", None)
+        if weights is None:
+            weights = self.class_weight_vector(y, classes)
+        return weights[y]
+
+    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
+        rows = drop_zero_weight_rows(X, y, sample_weight)
+        self.class_weights_ = self.class_weight_vector(rows.y, classes)
+        weights = self.weigh(rows.X, rows.y, rows.sample_weight, classes)
+        return TrainingSet(rows.X, rows.y, weights)
+
+
 class NoWeighting(WeightingStrategy):
     """Every row weighs the same (only the user's ``sample_weight`` applies)."""

@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from .base import TrainingSet, WeightingStrategy, drop_zero_weight_rows
+from .base import PerClassWeights, TrainingSet, drop_zero_weight_rows
 from .multilabel import PerLabelBinaryCrossentropy, balanced_label_weights
 
 
-class ClassWeights(WeightingStrategy):
+class ClassWeights(PerClassWeights):
     """Weight every row by a weight that depends on its class.
 
     Parameters
@@ -30,8 +30,6 @@ class ClassWeights(WeightingStrategy):
     binary cross-entropy is replaced by
     :class:`~skweight.weighting.multilabel.PerLabelBinaryCrossentropy`.
     """
-
-    balances_classes = True
 
     def __init__(self, class_weight: str | Mapping = "balanced"):
         self.class_weight = class_weight
@@ -76,15 +74,14 @@ class ClassWeights(WeightingStrategy):
             weights[index[key]] = value
         return weights
 
-    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
-        return self.class_weight_vector(y, classes)[y]
-
     def weigh(self, X, y, sample_weight, classes) -> np.ndarray | None:
         if y.ndim == 2:  # multi-label: the label weights live in the loss
             return sample_weight
         return super().weigh(X, y, sample_weight, classes)
 
     def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
+        if classes is None:
+            self.class_weight_vector(y, classes)  # raises: the regressor has no classes
         if y.ndim == 1:
             return super().prepare(X, y, sample_weight, classes=classes, random_state=random_state)
         if not (isinstance(self.class_weight, str) and self.class_weight == "balanced"):

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from .base import WeightingStrategy, single_label
+from .base import PerClassWeights, single_label
 
 
-class CostSensitiveWeights(WeightingStrategy):
+class CostSensitiveWeights(PerClassWeights):
     """Weight each class by the cost of misclassifying it (the rescaling approach).
 
     Parameters
@@ -40,8 +40,6 @@ class CostSensitiveWeights(WeightingStrategy):
     full matrix, e.g. with :class:`skweight.decision.MinimumCostClassifier`.
     """
 
-    balances_classes = True
-
     def __init__(
         self,
         cost_matrix: Any = None,
@@ -55,10 +53,11 @@ class CostSensitiveWeights(WeightingStrategy):
         self.fp_cost = fp_cost
         self.fn_cost = fn_cost
 
-    def class_weight_vector(self, classes: np.ndarray | None) -> np.ndarray:
-        """Return the weight of each class, in the order of ``classes``."""
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+        """Return the weight of each class, in the order of ``classes`` (``y`` is not used)."""
         from ..cost import check_cost_matrix
 
+        single_label(y, "CostSensitiveWeights")
         if classes is None:
             raise ValueError(
                 "weighting=CostSensitiveWeights needs a classifier; the regressor has no classes."
@@ -84,7 +83,3 @@ class CostSensitiveWeights(WeightingStrategy):
         if not (weights > 0).any():
             raise ValueError("cost_matrix gives every misclassification zero cost.")
         return weights
-
-    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
-        single_label(y, "CostSensitiveWeights")
-        return self.class_weight_vector(classes)[y]

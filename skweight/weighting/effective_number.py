@@ -6,10 +6,10 @@ import numbers
 
 import numpy as np
 
-from .base import WeightingStrategy, single_label
+from .base import PerClassWeights, single_label
 
 
-class EffectiveNumberWeights(WeightingStrategy):
+class EffectiveNumberWeights(PerClassWeights):
     """Weight class ``c`` in proportion to ``(1 - beta) / (1 - beta ** n_c)``.
 
     ``n_c`` is the number of training rows of class ``c`` (rows with ``sample_weight`` 0 not
@@ -27,8 +27,6 @@ class EffectiveNumberWeights(WeightingStrategy):
     Cui, Jia, Lin, Song and Belongie, "Class-Balanced Loss Based on Effective Number of
     Samples", CVPR 2019.
     """
-
-    balances_classes = True
 
     def __init__(self, beta: float = 0.999):
         self.beta = beta
@@ -48,6 +46,3 @@ class EffectiveNumberWeights(WeightingStrategy):
         weights = np.ones(len(classes))
         weights[present] = (1.0 - beta) / (1.0 - float(beta) ** counts[present])
         return weights * present.sum() / weights[present].sum()
-
-    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
-        return self.class_weight_vector(y, classes)[y]
