@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 
@@ -222,6 +223,21 @@ def test_smote_rows_keep_or_get_the_class_mean_weight():
     synthetic = train.sample_weight[n:]
     assert len(synthetic) == (y == 0).sum() - (y == 1).sum()
     np.testing.assert_allclose(synthetic, weights[y == 1].mean())
+
+
+def test_combined_sampler_rows_are_matched_to_their_originals():
+    X, y = imbalanced(300)
+    weights = np.linspace(0.5, 2.0, len(y))
+    with pytest.warns(UserWarning, match="synthetic rows"):
+        train = Resampler(SMOTEENN()).prepare(X, y, weights, classes=CLASSES, random_state=0)
+    lookup = {(row.tobytes(), label): w for row, label, w in zip(X, y, weights, strict=True)}
+    class_mean = {c: weights[y == c].mean() for c in (0, 1)}
+    n_original = 0
+    for row, label, w in zip(train.X, train.y, train.sample_weight, strict=True):
+        original = lookup.get((row.tobytes(), label))
+        n_original += original is not None
+        assert w == pytest.approx(class_mean[label] if original is None else original)
+    assert 0 < n_original < len(train.y)  # ENN removed some rows, SMOTE added others
 
 
 @pytest.mark.parametrize(
