@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
@@ -379,3 +381,28 @@ def test_inverse_variance_weights():
     np.testing.assert_allclose(from_std, [4.0, 0.25, 100.0])
     from_function = InverseVarianceWeights(lambda X: X[:, 1] + 1).weigh(X, np.zeros(3), None, None)
     np.testing.assert_allclose(from_function, [1 / 1.5, 1 / 3, 1.0])
+
+
+# ---------------------------------------------------------------- properties
+@settings(max_examples=40, deadline=None)
+@given(
+    weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=40, max_size=40),
+    strategy_index=st.integers(0, 3),
+)
+def test_weights_multiply_and_zero_rows_vanish(weights, strategy_index):
+    strategy = [
+        ClassWeights("balanced"),
+        ClassWeights({1: 4}),
+        EffectiveNumberWeights(0.9),
+        CostSensitiveWeights(fp_cost=2, fn_cost=7),
+    ][strategy_index]
+    X, y = imbalanced(40, seed=1, minority=0.3)
+    weights = np.asarray(weights)
+    assume((weights[y == 0] > 0).any() and (weights[y == 1] > 0).any())
+    before = weights.copy()
+    train = strategy.prepare(X, y, weights, classes=CLASSES, random_state=0)
+    keep = weights > 0
+    np.testing.assert_array_equal(train.X, X[keep])
+    expected = weights[keep] * strategy.class_weights_[y[keep]]
+    np.testing.assert_allclose(train.sample_weight, expected)
+    np.testing.assert_array_equal(weights, before)
