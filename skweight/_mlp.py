@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import keras
@@ -32,6 +33,15 @@ def build_mlp(
     dropout : float
         Dropout rate after each hidden layer (0 disables dropout).
     """
+    hidden_layer_sizes = _check_hidden_layer_sizes(hidden_layer_sizes)
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a float in [0, 1); got {dropout!r}.")
+    try:
+        keras.activations.get(activation)
+    except ValueError as exc:
+        raise ValueError(
+            f"activation={activation!r} is not a Keras activation (e.g. 'relu', 'tanh')."
+        ) from exc
     inputs = keras.Input(shape=(n_features_in_,))
     hidden = inputs
     for units in hidden_layer_sizes:
@@ -40,3 +50,21 @@ def build_mlp(
             hidden = keras.layers.Dropout(dropout)(hidden)
     outputs = keras.layers.Dense(n_units, activation=output_activation)(hidden)
     return keras.Model(inputs, outputs)
+
+
+def _check_hidden_layer_sizes(sizes) -> tuple[int, ...]:
+    """Return the layer sizes as a tuple of positive ints (an int is one layer, as in sklearn)."""
+    if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(
+            "hidden_layer_sizes must be a sequence of positive ints such as (32, 16); got "
+            f"{sizes!r}."
+        )
+    sizes = tuple(sizes)
+    for units in sizes:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
+            raise ValueError(
+                f"hidden_layer_sizes must contain positive ints; got {units!r} in {sizes!r}."
+            )
+    return tuple(int(units) for units in sizes)

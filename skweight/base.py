@@ -22,7 +22,14 @@ from ._mlp import build_mlp
 from ._predict import predict_in_batches
 from ._routing import ROUTED_PREFIXES, call_with_signature, is_routed, routed
 from ._val_loss import UnweightedValidationLoss, weighted_validation
-from ._validation import check_fraction, check_positive_int, check_sample_weight, seed_from
+from ._validation import (
+    check_bool,
+    check_callbacks,
+    check_fraction,
+    check_positive_int,
+    check_sample_weight,
+    seed_from,
+)
 from .weighting import TrainingSet, resolve_weighting
 from .weighting.epochs import keras_fit_data
 
@@ -191,6 +198,15 @@ class BaseWeightedKeras(BaseEstimator):
         return self._fit(X, y, sample_weight, epochs=self.epochs, warm=self.warm_start)
 
     def _fit(self, X, y, sample_weight, *, epochs, warm, classes=None):
+        fresh = not (warm and hasattr(self, "model_"))
+        try:
+            return self._fit_steps(X, y, sample_weight, epochs=epochs, warm=warm, classes=classes)
+        except BaseException:
+            if fresh:  # a failed fit leaves no half-built or diverged network to predict with
+                vars(self).pop("model_", None)
+            raise
+
+    def _fit_steps(self, X, y, sample_weight, *, epochs, warm, classes=None):
         warm = warm and hasattr(self, "model_")
         # 1. validate
         routed_params = self._check_routed_params()
@@ -198,6 +214,9 @@ class BaseWeightedKeras(BaseEstimator):
         batch_size = check_positive_int(self.batch_size, "batch_size")
         validation_split = check_fraction(self.validation_split, "validation_split")
         seed = seed_from(self.random_state)
+        for flag in ("shuffle", "warm_start", "normalize_weights", "prior_correction"):
+            check_bool(getattr(self, flag), flag)
+        check_callbacks(self.callbacks)
         X, y = self._validate_data(X, y, reset=not warm)
         y_encoded = self._encode_target(y, reset=not warm, classes=classes)
         sample_weight = check_sample_weight(sample_weight, X)
@@ -239,7 +258,7 @@ class BaseWeightedKeras(BaseEstimator):
                 **{**default_compile_kwargs(), **routed(routed_params, "compile")},
             )
         one_hot = needs_one_hot(self.model_.loss)
-        callbacks = list(self.callbacks or [])
+        callbacks = check_callbacks(self.callbacks)
         if validation is not None:
             y_val = self._keras_target(validation.y, one_hot)
             callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val))

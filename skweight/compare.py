@@ -24,12 +24,13 @@ from sklearn.model_selection import (
     TunedThresholdClassifierCV,
 )
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._scoring import comparison_scorers, fold_scores, standard_error
 from .cost import make_cost_scorer
 from .decision import MinimumCostClassifier, align_cost_matrix
 from .result import ComparisonResult
+from .weighting import resolve_weighting
 
 __all__ = [
     "BASELINES",
@@ -282,6 +283,12 @@ def compare_weightings(
     param = _weighting_param(estimator)
     y = np.asarray(y)
     classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
+    if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
+        raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float64, copy=True)
     binary = type_of_target(y) == "binary"
     if cost_matrix is None and fp_cost is None and fn_cost is None:
         cost_matrix, labels = 1.0 - np.eye(len(classes)), classes
@@ -295,6 +302,11 @@ def compare_weightings(
             positive = pos_label
 
     named = _resolve_strategies(strategies, matrix, random_state)
+    for name, value in named.items():  # fail before any fit, naming the strategy
+        try:
+            resolve_weighting(value)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
     wanted = _resolve_baselines(baselines, binary)
     names = list(wanted) + [n for n in named if n not in wanted]
     order = {name: i for i, name in enumerate(SIMPLICITY_ORDER)}
