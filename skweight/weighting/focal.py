@@ -74,6 +74,7 @@ class FocalLoss(WeightingStrategy):
         self.alpha = alpha
 
     def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
+        self._check()  # before the estimator builds a network
         train = super().prepare(X, y, sample_weight, classes=classes, random_state=random_state)
         if classes is None:
             raise ValueError("weighting='focal' needs a classifier; the regressor has no classes.")
@@ -92,6 +93,16 @@ class FocalLoss(WeightingStrategy):
             raise ValueError(
                 f"FocalLoss: alpha must be None, 'balanced', a float or a list; got {alpha!r}."
             )
+        if alpha is not None and not isinstance(alpha, str) and np.ndim(alpha) == 0:
+            if (
+                isinstance(alpha, bool)
+                or not isinstance(alpha, numbers.Real)
+                or not 0 <= alpha <= 1
+            ):
+                raise ValueError(
+                    f"FocalLoss: a number alpha={alpha!r} must be in [0, 1] and needs a binary "
+                    "target; for multiclass pass one weight per class or 'balanced'."
+                )
 
     def _balanced_alpha(self, family: str) -> Any:
         if hasattr(self, "positive_fraction_"):
