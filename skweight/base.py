@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compile import make_loss, make_optimizer, needs_one_hot
 from ._mlp import build_mlp
+from ._nan_guard import NonFiniteLossGuard
 from ._predict import predict_in_batches
 from ._routing import ROUTED_PREFIXES, call_with_signature, is_routed, routed
 from ._val_loss import UnweightedValidationLoss, weighted_validation
@@ -258,7 +259,7 @@ class BaseWeightedKeras(BaseEstimator):
                 **{**default_compile_kwargs(), **routed(routed_params, "compile")},
             )
         one_hot = needs_one_hot(self.model_.loss)
-        callbacks = check_callbacks(self.callbacks)
+        callbacks = [NonFiniteLossGuard(), *check_callbacks(self.callbacks)]
         if validation is not None:
             y_val = self._keras_target(validation.y, one_hot)
             callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val))
