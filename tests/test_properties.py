@@ -1,0 +1,243 @@
+"""Property tests (hypothesis) of the weight arithmetic and the expected-cost functions.
+
+Nothing is trained: ``BaseWeightedKeras._finalize_weights`` and the strategies' ``prepare`` and
+``row_weights`` are called directly on generated rows, weights and costs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+
+from skweight import (
+    ClassWeights,
+    CostSensitiveWeights,
+    EffectiveNumberWeights,
+    Resampler,
+    WeightedKerasClassifier,
+    cost_threshold,
+    expected_cost,
+    minimum_cost_predict,
+)
+from skweight.weighting import TrainingSet
+
+pytestmark = pytest.mark.core
+
+SETTINGS = settings(max_examples=40, deadline=None)
+
+weight = st.one_of(st.just(0.0), st.floats(1e-3, 1e3))
+cost = st.floats(0.0, 100.0)
+
+
+@st.composite
+def labelled_rows(draw, min_rows=2, max_rows=40, n_classes=None, zeros=True):
+    """Rows ``X`` (row ``i`` holds ``i``), class indices ``y`` with every class present, weights."""
+    k = draw(st.integers(2, 4)) if n_classes is None else n_classes
+    n = draw(st.integers(max(min_rows, k), max_rows))
+    y = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    y[:k] = np.arange(k)  # every class occurs
+    w = np.array(draw(st.lists(weight if zeros else st.floats(1e-3, 1e3), min_size=n, max_size=n)))
+    w[:k] = np.maximum(w[:k], 1.0)  # every class keeps a row with positive weight
+    X = np.arange(n, dtype=np.float64).reshape(-1, 1)
+    return X, y, w, k
+
+
+def _finalize(weights, normalize=True):
+    n = len(weights)
+    train = TrainingSet(np.arange(n, dtype=float).reshape(-1, 1), np.arange(n) % 2, weights)
+    return WeightedKerasClassifier(normalize_weights=normalize)._finalize_weights(train)
+
+
+# ---------------------------------------------------------------------------- _finalize_weights
+@SETTINGS
+@given(arrays(np.float64, st.integers(1, 50), elements=weight).filter(lambda w: w.any()))
+def test_finalized_weights_drop_zero_rows_and_have_mean_one(weights):
+    out = _finalize(weights)
+    kept = weights > 0
+    np.testing.assert_array_equal(out.X[:, 0], np.flatnonzero(kept))  # order kept, zeros gone
+    if out.sample_weight is None:  # uniform weights need no weights at all
+        assert np.ptp(weights[kept]) == 0
+    else:
+        assert out.sample_weight.mean() == pytest.approx(1.0)
+        np.testing.assert_allclose(
+            out.sample_weight * weights[kept].mean(), weights[kept], rtol=1e-9
+        )  # proportional to the given weights
+
+
+@SETTINGS
+@given(arrays(np.float64, st.integers(1, 50), elements=weight).filter(lambda w: w.any()))
+def test_without_normalisation_weights_are_kept_as_given(weights):
+    out = _finalize(weights, normalize=False)
+    kept = weights[weights > 0]
+    if out.sample_weight is None:
+        assert (kept == 1).all()
+    else:
+        np.testing.assert_array_equal(out.sample_weight, kept)
+
+
+# ---------------------------------------------------------------------------- per-class strategies
+@SETTINGS
+@given(labelled_rows())
+def test_balanced_times_sample_weight_and_zero_rows_dropped(data):
+    X, y, w, k = data
+    classes = np.arange(k)
+    strategy = ClassWeights("balanced")
+    out = strategy.prepare(X, y, w, classes=classes, random_state=0)
+    kept = w > 0
+    np.testing.assert_array_equal(out.X[:, 0], np.flatnonzero(kept))
+    per_class = strategy.row_weights(y[kept], classes)
+    np.testing.assert_allclose(out.sample_weight, w[kept] * per_class)
+    # balanced: every class has the same total row weight (before sample_weight)
+    totals = np.bincount(y[kept], weights=per_class, minlength=k)
+    np.testing.assert_allclose(totals, kept.sum() / k)
+
+
+@SETTINGS
+@given(labelled_rows(), st.dictionaries(st.integers(0, 3), st.floats(0.0, 50.0), max_size=4))
+def test_dict_weights_give_each_row_its_class_weight(data, mapping):
+    X, y, w, k = data
+    mapping = {c: v for c, v in mapping.items() if c < k}
+    expected = np.array([mapping.get(c, 1.0) for c in y])
+    np.testing.assert_allclose(ClassWeights(mapping).row_weights(y, np.arange(k)), expected)
+
+
+@SETTINGS
+@given(labelled_rows(n_classes=2), cost, cost)
+def test_binary_cost_weights_are_the_error_costs(data, fp, fn):
+    X, y, w, k = data
+    if fp + fn == 0:
+        return
+    row = CostSensitiveWeights(fp_cost=fp, fn_cost=fn).row_weights(y, np.arange(2))
+    np.testing.assert_allclose(row, np.where(y == 1, fn, fp))
+
+
+@SETTINGS
+@given(labelled_rows(), st.floats(0.0, 0.9999))
+def test_effective_number_weights_are_positive_and_favour_smaller_classes(data, beta):
+    X, y, w, k = data
+    vector = EffectiveNumberWeights(beta=beta).class_weight_vector(y, np.arange(k))
+    counts = np.bincount(y, minlength=k)
+    assert np.isfinite(vector).all() and (vector > 0).all()
+    assert vector.mean() == pytest.approx(1.0)
+    order = np.argsort(counts, kind="stable")
+    assert (np.diff(vector[order]) <= 1e-9).all()  # more rows, no larger weight
+
+
+# ---------------------------------------------------------------------------- resampling
+@SETTINGS
+@given(labelled_rows(zeros=True), st.sampled_from(["over", "under"]))
+def test_resampled_rows_carry_the_weight_of_their_original_row(data, kind):
+    X, y, w, k = data
+    sampler = RandomOverSampler() if kind == "over" else RandomUnderSampler()
+    out = Resampler(sampler).prepare(X, y, w, classes=np.arange(k), random_state=0)
+    origin = out.X[:, 0].astype(int)  # row i holds i
+    assert (w[origin] > 0).all()  # zero-weight rows never come back
+    np.testing.assert_array_equal(out.y, y[origin])
+    np.testing.assert_array_equal(out.sample_weight, w[origin])
+    counts = np.bincount(out.y, minlength=k)
+    assert (counts == counts[0]).all()  # the class mix is balanced
+
+
+@settings(max_examples=15, deadline=None)
+@given(labelled_rows(min_rows=16, n_classes=2, zeros=False))
+def test_smote_rows_keep_their_weight_and_synthetic_rows_get_the_class_mean(data):
+    X, y, w, k = data
+    y = np.where(np.arange(len(y)) % 4 == 0, 1, 0)  # at least 4 rows of the minority class
+    X = np.column_stack([X, np.sin(X[:, 0])])
+    sampler = SMOTE(k_neighbors=2)
+    with pytest.warns(UserWarning, match="synthetic rows"):
+        out = Resampler(sampler).prepare(X, y, w, classes=np.arange(2), random_state=0)
+    n = len(y)
+    np.testing.assert_array_equal(out.sample_weight[:n], w)
+    synthetic = out.y[n:]
+    np.testing.assert_allclose(out.sample_weight[n:], w[y == 1].mean() * np.ones(len(synthetic)))
+
+
+# ---------------------------------------------------------------------------- expected cost
+@st.composite
+def predictions(draw, k=None):
+    k = draw(st.integers(2, 4)) if k is None else k
+    n = draw(st.integers(1, 30))
+    labels = st.lists(st.integers(0, k - 1), min_size=n, max_size=n)
+    y_true, y_pred = np.array(draw(labels)), np.array(draw(labels))
+    matrix = np.array(
+        draw(st.lists(st.lists(cost, min_size=k, max_size=k), min_size=k, max_size=k))
+    )
+    return y_true, y_pred, matrix, k
+
+
+@SETTINGS
+@given(predictions(), st.floats(0.01, 100.0))
+def test_expected_cost_is_the_mean_matrix_entry_and_scales_with_costs(data, scale):
+    y_true, y_pred, matrix, k = data
+    labels = list(range(k))
+    value = expected_cost(y_true, y_pred, matrix, labels=labels)
+    assert value == pytest.approx(matrix[y_true, y_pred].mean())
+    assert expected_cost(y_true, y_pred, matrix * scale, labels=labels) == pytest.approx(
+        value * scale, rel=1e-9, abs=1e-12
+    )
+    zero_diagonal = matrix - np.diag(np.diag(matrix))
+    assert expected_cost(y_true, y_true, zero_diagonal, labels=labels) == 0.0
+
+
+@SETTINGS
+@given(predictions(), st.data())
+def test_integer_weights_equal_repeated_rows_and_scale_does_not_matter(data, draw):
+    y_true, y_pred, matrix, k = data
+    counts = np.array(draw.draw(st.lists(st.integers(0, 3), min_size=len(y_true),
+                                         max_size=len(y_true))))  # fmt: skip
+    if not counts.any():
+        counts[0] = 1
+    labels = list(range(k))
+    weighted = expected_cost(y_true, y_pred, matrix, labels=labels, sample_weight=counts)
+    repeated = expected_cost(
+        np.repeat(y_true, counts), np.repeat(y_pred, counts), matrix, labels=labels
+    )
+    assert weighted == pytest.approx(repeated)
+    scaled = expected_cost(y_true, y_pred, matrix, labels=labels, sample_weight=counts * 7.5)
+    assert scaled == pytest.approx(weighted)
+
+
+@SETTINGS
+@given(predictions(k=2), cost, cost)
+def test_fp_fn_shorthand_equals_the_full_matrix(data, fp, fn):
+    y_true, y_pred, _, _ = data
+    full = expected_cost(y_true, y_pred, [[0, fp], [fn, 0]], labels=[0, 1])
+    assert expected_cost(y_true, y_pred, fp_cost=fp, fn_cost=fn, labels=[0, 1]) == full
+
+
+@st.composite
+def probabilities(draw, k=None):
+    k = draw(st.integers(2, 4)) if k is None else k
+    n = draw(st.integers(1, 20))
+    raw = np.array(draw(st.lists(st.lists(st.floats(0.0, 1.0), min_size=k, max_size=k),
+                                 min_size=n, max_size=n))) + 1e-6  # fmt: skip
+    return raw / raw.sum(axis=1, keepdims=True), k
+
+
+@SETTINGS
+@given(probabilities(), st.data())
+def test_minimum_cost_decision_has_the_least_expected_cost(proba_k, draw):
+    proba, k = proba_k
+    matrix = np.array(draw.draw(st.lists(st.lists(cost, min_size=k, max_size=k),
+                                         min_size=k, max_size=k)))  # fmt: skip
+    decision = minimum_cost_predict(proba, matrix)
+    expected = proba @ matrix  # expected cost of predicting each class
+    chosen = expected[np.arange(len(proba)), decision]
+    assert (chosen <= expected.min(axis=1) + 1e-9).all()
+
+
+@SETTINGS
+@given(probabilities(k=2), st.floats(0.01, 100.0), st.floats(0.01, 100.0))
+def test_binary_decision_is_the_cost_threshold_rule(proba_k, fp, fn):
+    proba, _ = proba_k
+    threshold = cost_threshold(fp_cost=fp, fn_cost=fn)
+    assert threshold == pytest.approx(fp / (fp + fn))
+    decision = minimum_cost_predict(proba, fp_cost=fp, fn_cost=fn, labels=[0, 1])
+    clear = np.abs(proba[:, 1] - threshold) > 1e-9  # away from ties
+    np.testing.assert_array_equal(decision[clear], (proba[clear, 1] >= threshold).astype(int))
