@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numbers
+import random
 from collections.abc import Sequence
 
 import keras
+from keras.initializers import GlorotUniform
 
 
 def build_mlp(
@@ -15,6 +17,7 @@ def build_mlp(
     hidden_layer_sizes: Sequence[int] = (100,),
     activation: str = "relu",
     dropout: float = 0.0,
+    seed: int | None = None,
 ) -> keras.Model:
     """Build a dense network ``inputs -> hidden layers -> n_units outputs``.
 
@@ -32,6 +35,11 @@ def build_mlp(
         Activation of the hidden layers.
     dropout : float
         Dropout rate after each hidden layer (0 disables dropout).
+    seed : int or None
+        Seeds the weight initialisers and dropout layers from a private ``random.Random(seed)``
+        in the order Keras would draw them from Python's global ``random`` after
+        ``keras.utils.set_random_seed(seed)``: the same network, but immune to other threads
+        that draw from the global generator meanwhile (a dask worker's own threads do).
     """
     hidden_layer_sizes = _check_hidden_layer_sizes(hidden_layer_sizes)
     if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
@@ -42,13 +50,23 @@ def build_mlp(
         raise ValueError(
             f"activation={activation!r} is not a Keras activation (e.g. 'relu', 'tanh')."
         ) from exc
+    draw = None if seed is None else random.Random(seed).randint
+
+    def glorot():
+        return "glorot_uniform" if draw is None else GlorotUniform(seed=draw(1, int(1e9)))
+
     inputs = keras.Input(shape=(n_features_in_,))
     hidden = inputs
     for units in hidden_layer_sizes:
-        hidden = keras.layers.Dense(int(units), activation=activation)(hidden)
+        hidden = keras.layers.Dense(int(units), activation=activation, kernel_initializer=glorot())(
+            hidden
+        )
         if dropout:
-            hidden = keras.layers.Dropout(dropout)(hidden)
-    outputs = keras.layers.Dense(n_units, activation=output_activation)(hidden)
+            dropout_seed = None if draw is None else draw(1, int(1e9))
+            hidden = keras.layers.Dropout(dropout, seed=dropout_seed)(hidden)
+    outputs = keras.layers.Dense(
+        n_units, activation=output_activation, kernel_initializer=glorot()
+    )(hidden)
     return keras.Model(inputs, outputs)
 
 

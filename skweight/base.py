@@ -248,7 +248,7 @@ class BaseWeightedKeras(BaseEstimator):
         if seed is not None:
             keras.utils.set_random_seed(seed)
         if not warm:
-            self.model_ = self._build_model(routed_params)
+            self.model_ = self._build_model(routed_params, seed)
         if not warm or not self.model_.compiled:
             loss = self.weighting_.make_loss(
                 self._resolve_loss(routed_params), target_type=self.target_type_
@@ -321,14 +321,14 @@ class BaseWeightedKeras(BaseEstimator):
             weights = weights / replace(train, X=X, y=y, sample_weight=weights).mean_weight()
         return replace(train, X=X, y=y, sample_weight=weights)
 
-    def _build_model(self, routed_params: dict[str, Any]) -> keras.Model:
+    def _build_model(self, routed_params: dict[str, Any], seed: int | None = None) -> keras.Model:
         n_units, output_activation = self._output_spec()
         if self.model is None:
             model = build_mlp(
                 self.n_features_in_, n_units, output_activation,
                 hidden_layer_sizes=self.hidden_layer_sizes,
                 activation=self.activation,
-                dropout=self.dropout,
+                dropout=self.dropout, seed=seed,
             )  # fmt: skip
         elif isinstance(self.model, keras.Model):
             model = keras.models.clone_model(self.model)
