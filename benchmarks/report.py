@@ -144,9 +144,24 @@ def _search(sec: dict[str, Any]) -> list[str]:
         f"{', '.join(f'{x:.1f}' for x in s['gridsearch_n_jobs_1'])} | "
         f"{', '.join(f'{x:.1f}' for x in s[par])} | **{sec['overhead_ratio']:.2f}** | "
         f"{sec['parallel_speedup']:.2f}x |",
+        *_earlier_search_row(sec, par),
         "",
         f"Goal: {sec['goal']}: {_goal(sec['goal_met'])}.",
         "",
+    ]
+
+
+def _earlier_search_row(sec: dict[str, Any], par: str) -> list[str]:
+    """A second row for an earlier run of the same search, when the results carry one."""
+    old = sec.get("earlier_run")
+    if not old:
+        return []
+    s = old["seconds"]
+    return [
+        f"| {', '.join(f'{x:.1f}' for x in s['single_fits_sum'])} | "
+        f"{', '.join(f'{x:.1f}' for x in s['gridsearch_n_jobs_1'])} | "
+        f"{', '.join(f'{x:.1f}' for x in s[par])} | {old['overhead_ratio']:.2f} (earlier run) | "
+        f"{old['parallel_speedup']:.2f}x |"
     ]
 
 
