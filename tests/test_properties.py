@@ -6,6 +6,8 @@ Nothing is trained: ``BaseWeightedKeras._finalize_weights`` and the strategies' 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -241,3 +243,47 @@ def test_binary_decision_is_the_cost_threshold_rule(proba_k, fp, fn):
     decision = minimum_cost_predict(proba, fp_cost=fp, fn_cost=fn, labels=[0, 1])
     clear = np.abs(proba[:, 1] - threshold) > 1e-9  # away from ties
     np.testing.assert_array_equal(decision[clear], (proba[clear, 1] >= threshold).astype(int))
+
+
+# ---------------------------------------------------------------------------- nothing modified
+def _every_strategy():
+    from skweight import FocalLoss, InverseVarianceWeights, RecencyWeights
+
+    return {
+        "none": None,
+        "balanced": "balanced",
+        "dict": {0: 2.0, 1: 0.5},
+        "effective_number": EffectiveNumberWeights(beta=0.9),
+        "cost": CostSensitiveWeights(fp_cost=1.0, fn_cost=4.0),
+        "focal": FocalLoss(alpha="balanced"),
+        "recency": RecencyWeights(half_life=5.0),
+        "inverse_variance": InverseVarianceWeights(variance=1),
+        "oversample": RandomOverSampler(),
+        "undersample_per_epoch": Resampler(RandomUnderSampler(), per_epoch=True),
+        "smote": SMOTE(k_neighbors=1),
+    }
+
+
+@pytest.mark.parametrize("name", list(_every_strategy()))
+@settings(max_examples=6, deadline=None)
+@given(data=labelled_rows(min_rows=8, n_classes=2))
+def test_strategies_leave_the_callers_rows_weights_and_objects_unchanged(name, data):
+    from skweight.weighting import resolve_weighting
+
+    X, y, w, k = data
+    X = np.column_stack([X, 1.0 + (X[:, 0] % 3)])  # column 1: a positive "variance"
+    y[:4] = [0, 0, 1, 1]  # SMOTE(k_neighbors=1) needs two rows of each class
+    w[:4] = np.maximum(w[:4], 1.0)
+    weighting = _every_strategy()[name]
+    given_repr = repr(weighting)
+    copies = X.copy(), y.copy(), w.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # synthetic rows get their class mean
+        out = resolve_weighting(weighting).prepare(X, y, w, classes=np.arange(k), random_state=0)
+    for before, after in zip(copies, (X, y, w), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert repr(weighting) == given_repr
+    fitted = [a for a in getattr(weighting, "__dict__", {}) if a.endswith("_")]
+    assert not fitted  # the caller's object learnt nothing; the estimator works on a clone
+    final_y, final_w = out.epoch_targets(0)
+    assert len(final_y) > 0 and (final_w is None or (final_w > 0).all())
