@@ -1,0 +1,82 @@
+"""Every script in examples/ runs (with few epochs) and prints what its docs page relies on."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HAVE_SCIKERAS = importlib.util.find_spec("scikeras") is not None
+
+#: script -> lines (regular expressions) its output must contain
+EXPECTED = {
+    "quickstart.py": [r"^chosen: \{", r"^held-out recall: \d\.\d{3}$"],
+    "weights_in_loss.py": [
+        r"^Keras 3 loss +: 0\.4947$",
+        r"^Keras 2 formula +: 0\.6596 ",
+        r"^weight 0 vs row left out +: max \|difference\| 0\.0e\+00$",
+        r"^weights x10, normalised +: max \|difference\| 0\.0e\+00$",
+        r"normalised by hand: max \|difference\| 0\.0e\+00$",
+        r"^  weighting='balanced' +\[0\.5, 0\.5\]$",
+    ],
+    "validation_loss.py": [
+        # Keras' val_loss ignores class_weight: it equals the unweighted mean loss
+        r"val_loss reported by Keras +: (\S+)\n +mean\(L\) on validation rows +: \1 ",
+        r"^  history_ keys: \['loss', 'val_loss', 'val_loss_unweighted'\]$",
+        r"^EarlyStopping\(monitor='val_loss_unweighted'\): trained \d+ of",
+    ],
+    "choosing_strategy.py": [
+        r"^== breast cancer \(1\.7:1\): 357 benign, 212 malignant",
+        r"^one-standard-error rule on cost: +\S+ \(accuracy \d\.\d{3}, cost \d\.\d{3}\)$",
+    ],
+    "cost_decisions.py": [
+        r"^cost_threshold\(fp_cost=1, fn_cost=5\) = 0\.1667$",
+        r"prior_correction_=True$",
+        r"^CostSensitiveWeights \+ MinimumCostClassifier +\d+ +\d+ +\d\.\d{4}$",
+    ],
+    "multilabel.py": [r"^training rows: \d+; target_type_: multilabel-indicator$"],
+    "row_weights.py": [r"^RecencyWeights\(half_life=100\) +\d\.\d{3}$", r"^InverseVarianceWeights"],
+    "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
+    "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
+    "scikeras_before.py": [r"^best: \{"],
+}
+
+
+def run_example(name: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SKWEIGHT_EXAMPLE_EPOCHS": "2", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        cwd=EXAMPLES.parent, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Start every example at once, two at a time; each test waits for its own."""
+    names = [n for n in sorted(EXPECTED) if n != "scikeras_before.py" or HAVE_SCIKERAS]
+    names.sort(key=lambda n: n != "choosing_strategy.py")  # the longest first
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield {name: pool.submit(run_example, name) for name in names}
+
+
+def test_every_example_is_tested():
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_runs(name, runs):
+    if name not in runs:
+        pytest.skip("SciKeras is not installed")
+    proc = runs[name].result()
+    assert proc.returncode == 0, f"{name} exited with {proc.returncode}:\n{proc.stderr[-3000:]}"
+    for pattern in EXPECTED[name]:
+        assert re.search(pattern, proc.stdout, re.MULTILINE), f"{name}: no line matches {pattern!r}"
