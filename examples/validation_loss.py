@@ -64,11 +64,11 @@ for epoch in sorted({0, len(h["loss"]) // 2, len(h["loss"]) - 1}):
 
 # --8<-- [start:early-stopping]
 stopper = keras.callbacks.EarlyStopping(
-    monitor="val_loss_unweighted", mode="min", patience=3, restore_best_weights=True
+    monitor="val_loss_unweighted", mode="min", patience=5, restore_best_weights=True
 )
 clf = WeightedKerasClassifier(
-    hidden_layer_sizes=(16,), weighting="balanced", epochs=5 * EPOCHS,
-    validation_split=0.25, callbacks=[stopper], random_state=0,
+    hidden_layer_sizes=(64,), optimizer__learning_rate=0.01, weighting="balanced",
+    epochs=5 * EPOCHS, validation_split=0.25, callbacks=[stopper], random_state=0,
 ).fit(X, y)  # fmt: skip
 # --8<-- [end:early-stopping]
 unweighted = clf.history_["val_loss_unweighted"]
