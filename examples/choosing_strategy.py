@@ -42,10 +42,18 @@ for title, (X_d, y_d) in datasets.items():
     print(f"== {title}: {counts[0]} benign, {counts[1]} malignant; 3-fold cross-validation")
     # --8<-- [start:compare]
     result = compare_weightings(
-        model, X_d, y_d, fp_cost=1, fn_cost=5,  # a missed malignant tumour costs 5
+        model,
+        X_d,
+        y_d,
+        fp_cost=1,
+        fn_cost=5,  # a missed malignant tumour costs 5 false alarms
         scoring="accuracy",  # reported as "score"; the cost is reported too
-        baselines=["cost-decision"], cv=3, n_repeats=1, verbose=0, random_state=0,
-    )  # fmt: skip
+        baselines=["cost-decision"],
+        cv=3,
+        n_repeats=1,
+        verbose=0,
+        random_state=0,
+    )
     # --8<-- [end:compare]
     table = result.table  # one row per strategy, sorted by mean cost
     print(

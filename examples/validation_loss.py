@@ -67,9 +67,14 @@ stopper = keras.callbacks.EarlyStopping(
     monitor="val_loss_unweighted", mode="min", patience=5, restore_best_weights=True
 )
 clf = WeightedKerasClassifier(
-    hidden_layer_sizes=(64,), optimizer__learning_rate=0.01, weighting="balanced",
-    epochs=5 * EPOCHS, validation_split=0.25, callbacks=[stopper], random_state=0,
-).fit(X, y)  # fmt: skip
+    hidden_layer_sizes=(64,),
+    optimizer__learning_rate=0.01,
+    weighting="balanced",
+    epochs=5 * EPOCHS,
+    validation_split=0.25,
+    callbacks=[stopper],
+    random_state=0,
+).fit(X, y)
 # --8<-- [end:early-stopping]
 unweighted = clf.history_["val_loss_unweighted"]
 best = int(np.argmin(unweighted))
