@@ -8,13 +8,11 @@ weights -> build and compile the model -> train. Subclasses supply the target-sp
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
 from typing import Any
 
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compile import make_loss, make_optimizer, needs_one_hot
@@ -22,6 +20,7 @@ from ._mlp import build_mlp
 from ._nan_guard import NonFiniteLossGuard
 from ._predict import predict_in_batches
 from ._routing import ROUTED_PREFIXES, call_with_signature, is_routed, routed
+from ._training_rows import finalize_weights, split_validation
 from ._val_loss import UnweightedValidationLoss, weighted_validation
 from ._validation import (
     check_bool,
@@ -226,9 +225,10 @@ class BaseWeightedKeras(BaseEstimator):
         self.weighting_ = resolve_weighting(self.weighting)
 
         # 3. prepare data and weights (validation rows are split off before any resampling)
-        train, validation = self._split_validation(
-            X, y_encoded, sample_weight, validation_split, seed
-        )
+        train, validation = split_validation(
+            TrainingSet(X, y_encoded, sample_weight), validation_split, seed,
+            stratify=self._stratify_validation,
+        )  # fmt: skip
         original = train
         strategy_seed = seed  # a continued fit (partial_fit, warm_start) draws new resamples
         if warm and seed is not None:
@@ -237,7 +237,7 @@ class BaseWeightedKeras(BaseEstimator):
             train.X, train.y, train.sample_weight,
             classes=getattr(self, "classes_", None), random_state=strategy_seed,
         )  # fmt: skip
-        train = self._finalize_weights(train)
+        train = finalize_weights(train, normalize=self.normalize_weights)
         self._check_training_rows(train)
         self._record_training_mix(original, train)
         validation = weighted_validation(
@@ -279,47 +279,6 @@ class BaseWeightedKeras(BaseEstimator):
         )
         self._record_history(history.history, append=warm)
         return self
-
-    def _split_validation(self, X, y, sample_weight, fraction, seed):
-        train = TrainingSet(X, y, sample_weight)
-        if not fraction:
-            return train, None
-        stratify = y if self._stratify_validation else None
-        try:
-            parts = train_test_split(
-                np.arange(len(y)), test_size=fraction, stratify=stratify, random_state=seed
-            )
-        except ValueError as exc:
-            raise ValueError(
-                f"validation_split={fraction} cannot hold out a validation set from "
-                f"{len(y)} rows: {exc}"
-            ) from exc
-        # both parts keep the rows' order (recency weights by row order rely on it)
-        train_rows, val_rows = (np.sort(part) for part in parts)
-        weights = (None, None) if sample_weight is None else (
-            sample_weight[train_rows], sample_weight[val_rows]
-        )  # fmt: skip
-        return (
-            TrainingSet(X[train_rows], y[train_rows], weights[0]),
-            TrainingSet(X[val_rows], y[val_rows], weights[1]),
-        )
-
-    def _finalize_weights(self, train: TrainingSet) -> TrainingSet:
-        """Drop zero-weight rows and normalise the weights to mean 1 (if enabled)."""
-        weights = train.sample_weight
-        if weights is None:
-            return train
-        X, y = train.X, train.y
-        keep = weights > 0
-        if not keep.all():
-            if train.epoch_rows is not None:
-                raise ValueError("A per-epoch strategy must drop zero-weight rows itself.")
-            X, y, weights = X[keep], y[keep], weights[keep]
-        if np.ptp(weights) == 0 and (self.normalize_weights or weights[0] == 1):
-            return replace(train, X=X, y=y, sample_weight=None)
-        if self.normalize_weights:
-            weights = weights / replace(train, X=X, y=y, sample_weight=weights).mean_weight()
-        return replace(train, X=X, y=y, sample_weight=weights)
 
     def _build_model(self, routed_params: dict[str, Any], seed: int | None = None) -> keras.Model:
         n_units, output_activation = self._output_spec()

@@ -1,6 +1,6 @@
 """Property tests (hypothesis) of the weight arithmetic and the expected-cost functions.
 
-Nothing is trained: ``BaseWeightedKeras._finalize_weights`` and the strategies' ``prepare`` and
+Nothing is trained: ``finalize_weights`` and the strategies' ``prepare`` and
 ``row_weights`` are called directly on generated rows, weights and costs.
 """
 
@@ -21,11 +21,11 @@ from skweight import (
     CostSensitiveWeights,
     EffectiveNumberWeights,
     Resampler,
-    WeightedKerasClassifier,
     cost_threshold,
     expected_cost,
     minimum_cost_predict,
 )
+from skweight._training_rows import finalize_weights
 from skweight.weighting import TrainingSet
 
 pytestmark = pytest.mark.core
@@ -52,10 +52,10 @@ def labelled_rows(draw, min_rows=2, max_rows=40, n_classes=None, zeros=True):
 def _finalize(weights, normalize=True):
     n = len(weights)
     train = TrainingSet(np.arange(n, dtype=float).reshape(-1, 1), np.arange(n) % 2, weights)
-    return WeightedKerasClassifier(normalize_weights=normalize)._finalize_weights(train)
+    return finalize_weights(train, normalize=normalize)
 
 
-# ---------------------------------------------------------------------------- _finalize_weights
+# ----------------------------------------------------------------------------- finalize_weights
 @SETTINGS
 @given(arrays(np.float64, st.integers(1, 50), elements=weight).filter(lambda w: w.any()))
 def test_finalized_weights_drop_zero_rows_and_have_mean_one(weights):
