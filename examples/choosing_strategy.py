@@ -39,7 +39,7 @@ model = make_pipeline(
 )
 for title, (X_d, y_d) in datasets.items():
     counts = np.bincount(y_d)
-    print(f"== {title}: {counts[0]} benign, {counts[1]} malignant; 3-fold cross-validation")
+    print(f"== {title}: {counts[0]} benign, {counts[1]} malignant")
     # --8<-- [start:compare]
     result = compare_weightings(
         model,

@@ -59,7 +59,7 @@ weighted_by_cost = MinimumCostClassifier(FrozenEstimator(weighted), fp_cost=1, f
 print(f"cost_threshold(fp_cost=1, fn_cost=5) = {threshold:.4f}")
 print(f"tuned threshold (3-fold CV on the training rows) = {tuned.best_threshold_:.4f}")
 print(
-    "MinimumCostClassifier on the cost-weighted network corrects its prior first: "
+    "MinimumCostClassifier on the cost-weighted network: "
     f"prior_correction_={weighted_by_cost.prior_correction_}"
 )
 print()

@@ -79,7 +79,6 @@ clf = WeightedKerasClassifier(
 unweighted = clf.history_["val_loss_unweighted"]
 best = int(np.argmin(unweighted))
 print()
-print(
-    f"EarlyStopping(monitor='val_loss_unweighted'): trained {len(unweighted)} of "
-    f"{5 * EPOCHS} epochs; lowest val_loss_unweighted {unweighted[best]:.4f} at epoch {best + 1}"
-)
+stopped = f"trained {len(unweighted)} of {5 * EPOCHS} epochs"
+print(f"EarlyStopping(monitor='val_loss_unweighted'): {stopped}")
+print(f"  lowest val_loss_unweighted {unweighted[best]:.4f} at epoch {best + 1} (weights restored)")
