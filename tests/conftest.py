@@ -20,6 +20,10 @@ FAST = {
 }
 
 
+#: A smaller network trained longer, for tests that compare what strategies learn.
+SETTINGS = {**FAST, "hidden_layer_sizes": (8,), "epochs": 15}
+
+
 @pytest.fixture(scope="session")
 def binary_data():
     X, y = make_classification(

@@ -20,14 +20,7 @@ from skweight.compare import (
 )
 from skweight.weighting import CostSensitiveWeights
 
-#: A small network that trains in a second or two (same settings as conftest.FAST).
-FAST = {
-    "hidden_layer_sizes": (16,),
-    "epochs": 5,
-    "batch_size": 32,
-    "optimizer__learning_rate": 0.01,
-    "random_state": 0,
-}
+from .conftest import FAST
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,10 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from skweight import WeightedKerasClassifier
 from skweight.cost import check_cost_matrix, expected_cost, make_cost_scorer
 
+from .conftest import FAST
+
 Y_TRUE = np.array([0, 0, 1, 1, 1, 0])
 Y_PRED = np.array([0, 1, 0, 1, 0, 0])  # one false positive, two false negatives
-
-#: A small network that trains in a second or two (same settings as conftest.FAST).
-FAST = {
-    "hidden_layer_sizes": (16,),
-    "epochs": 5,
-    "batch_size": 32,
-    "optimizer__learning_rate": 0.01,
-    "random_state": 0,
-}
 
 
 def test_binary_cost_by_hand():

@@ -31,14 +31,7 @@ from skweight.decision import (
 )
 from skweight.prior import correct_prior
 
-#: A small network that trains in a second or two (same settings as conftest.FAST).
-FAST = {
-    "hidden_layer_sizes": (16,),
-    "epochs": 5,
-    "batch_size": 32,
-    "optimizer__learning_rate": 0.01,
-    "random_state": 0,
-}
+from .conftest import FAST
 
 
 def _brute_force(proba, cost, classes):

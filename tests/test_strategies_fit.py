@@ -25,13 +25,7 @@ from skweight import (
     WeightedKerasRegressor,
 )
 
-SETTINGS = {
-    "hidden_layer_sizes": (8,),
-    "epochs": 15,
-    "batch_size": 32,
-    "optimizer__learning_rate": 0.01,
-    "random_state": 0,
-}
+from .conftest import SETTINGS
 
 
 def imbalanced(n, seed):

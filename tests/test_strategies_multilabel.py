@@ -13,13 +13,7 @@ from skweight.weighting.multilabel import (
     label_training_prior,
 )
 
-SETTINGS = {
-    "hidden_layer_sizes": (8,),
-    "epochs": 15,
-    "batch_size": 32,
-    "optimizer__learning_rate": 0.01,
-    "random_state": 0,
-}
+from .conftest import SETTINGS
 
 
 def multilabel(n=300, seed=0):
