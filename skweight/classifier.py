@@ -80,15 +80,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         For a multi-label target: the probability of each label, shape (n_samples, n_labels).
         """
-        outputs = self._forward(X).astype(np.float64)
+        outputs = self._forward(X)  # float32, one column per output unit
         if self._multilabel:
-            proba = np.clip(outputs, 0.0, 1.0)
+            proba = np.clip(outputs.astype(np.float64), 0.0, 1.0)
             if self.prior_correction:
                 proba = _correct_label_prior(proba, self.class_prior_, self.training_prior_)
             return proba
-        if outputs.shape[1] == 1:
-            positive = np.clip(outputs[:, 0], 0.0, 1.0)
-            outputs = np.column_stack([1.0 - positive, positive])
+        if outputs.shape[1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
+            binary = np.empty((outputs.shape[0], 2))
+            np.clip(outputs[:, 0], 0.0, 1.0, out=binary[:, 1])
+            np.subtract(1.0, binary[:, 1], out=binary[:, 0])
+            outputs = binary
+        else:
+            outputs = outputs.astype(np.float64)
         if self.prior_correction:
             return correct_prior(outputs, self.class_prior_, self.training_prior_)
         return outputs

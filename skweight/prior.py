@@ -31,7 +31,10 @@ def correct_prior(
     ratio = np.divide(
         class_prior, training_prior, out=np.zeros_like(class_prior), where=training_prior > 0
     )
-    adjusted = np.asarray(proba, dtype=np.float64) * ratio
+    proba = np.asarray(proba, dtype=np.float64)
+    if ratio[0] > 0 and np.all(ratio == ratio[0]):  # trained on the real mix: nothing to undo
+        return proba
+    adjusted = proba * ratio
     total = adjusted.sum(axis=1, keepdims=True)
     uniform = np.full_like(adjusted, 1 / adjusted.shape[1])
     return np.divide(adjusted, total, out=uniform, where=total > 0)
