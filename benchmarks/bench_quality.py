@@ -180,8 +180,6 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     """
     from joblib import Parallel, delayed
 
-    import skweight
-
     tasks, info = [], {}
     for name in cfg["datasets"]:
         try:
@@ -229,6 +227,28 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
             flush=True,
         )
         per_set[name] = entry
+    return summarise(per_set, cfg)
+
+
+def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Combine two runs of the same protocol on different data sets into one section.
+
+    Folds are seeded per data set and fold, so a set gives the same costs whichever run it is in.
+    """
+    keys = ("outer_cv", "inner_cv", "hidden", "epochs", "methods", "fn_cost", "fp_cost")
+    keys += ("compare_strategies", "compare_baselines", "compare_repeats")
+    differing = [k for k in keys if old["config"].get(k) != new["config"].get(k)]
+    if differing:
+        raise ValueError(f"cannot merge quality runs whose protocols differ in {differing}")
+    per_set = {**old["datasets"], **new["datasets"]}
+    return summarise(per_set, {**new["config"], "datasets": list(per_set)})
+
+
+def summarise(per_set: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """Mean normalised cost per method and win/tie/loss of ``picked`` over the data sets."""
+    import skweight
+
+    methods = [m for m in METHODS if m in cfg["methods"]]
     done = [e for e in per_set.values() if "methods" in e]
     summary = {m: statistics.mean(e["methods"][m]["normalised"] for e in done) for m in methods}
     tally = {}

@@ -190,8 +190,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--gpu", action="store_true", help="also run section 5 (needs a GPU)")
     parser.add_argument("--out-dir", default=str(ROOT / "benchmarks"))
     parser.add_argument(
-        "--merge", action="store_true", help="keep the other sections of an existing results.json"
+        "--merge",
+        action="store_true",
+        help="keep the other sections of an existing results.json (and its quality data sets)",
     )
+    parser.add_argument("--datasets", nargs="+", help="KEEL data sets for the quality section")
     args = parser.parse_args(argv)
     mode = args.mode or "quick"
     sections = args.sections or [s for s in SECTIONS if s != "gpu" or args.gpu]
@@ -232,13 +235,20 @@ def main(argv=None) -> dict:
             results["sections"]["gpu"] = _run_gpu(out_dir)
             continue
         cfg = dict(CONFIGS[mode][section])
-        if section == "quality" and not isinstance(cfg["datasets"], list):
+        if section == "quality" and args.datasets:
+            cfg["datasets"] = args.datasets
+        elif section == "quality" and not isinstance(cfg["datasets"], list):
             full = cfg["datasets"] == "full"
             cfg["datasets"] = bench_quality.FULL_SETS if full else bench_quality.QUICK_SETS
-        results["sections"][section] = modules[section].run(cfg)
+        section_results = modules[section].run(cfg)
+        if section == "quality" and args.merge and "quality" in results["sections"]:
+            section_results = bench_quality.merge(results["sections"]["quality"], section_results)
+        results["sections"][section] = section_results
         results["sections"][section]["section_seconds"] = time.perf_counter() - t0
-    if "gpu" not in results["sections"]:
-        results["sections"]["gpu"] = {"status": "not measured: no GPU lent to this run"}
+    gpu_file = out_dir / "results_gpu.json"  # written by bench_gpu.py on a GPU machine
+    if "fit" not in results["sections"].get("gpu", {}) and gpu_file.exists():
+        results["sections"]["gpu"] = json.loads(gpu_file.read_text())
+    results["sections"].setdefault("gpu", {"status": "not measured: no GPU lent to this run"})
     results["total_seconds"] = time.time() - started
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["finished_utc"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
