@@ -139,15 +139,6 @@ def test_binary_predict_proba_has_two_columns(binary_data):
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
 
 
-def test_many_chunk_input_gives_each_row_its_own_prediction(binary_data):
-    # 300 rows in chunks of 16 is enough chunks for the JAX backend to dispatch them through
-    # model.predict; every row must still get exactly what a one-chunk request gives it.
-    X, y = binary_data
-    clf = WeightedKerasClassifier(**FAST, predict__batch_size=16).fit(X, y)
-    pieces = [clf.predict_proba(X[start : start + 16]) for start in range(0, len(X), 16)]
-    np.testing.assert_array_equal(clf.predict_proba(X), np.concatenate(pieces))
-
-
 def _pred(est, X):
     return est.predict_proba(X) if is_classifier(est) else est.predict(X)
 

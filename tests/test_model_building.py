@@ -138,6 +138,11 @@ def test_predict_in_large_batches_matches_small(binary_data):
     np.testing.assert_allclose(clf.predict_proba(big)[: len(X)], clf.predict_proba(X), atol=1e-6)
     small_chunks = clf.set_params(predict__batch_size=64).predict_proba(X)
     np.testing.assert_allclose(small_chunks, clf.predict_proba(X), atol=1e-6)
+    # 19 chunks of 16 rows: enough for the JAX backend to dispatch them through model.predict;
+    # every row must still get exactly what a one-chunk request gives it.
+    clf.set_params(predict__batch_size=16)
+    pieces = [clf.predict_proba(X[start : start + 16]) for start in range(0, len(X), 16)]
+    np.testing.assert_array_equal(clf.predict_proba(X), np.concatenate(pieces))
 
 
 @pytest.mark.parametrize(
