@@ -1,4 +1,4 @@
-"""``python -m skweight``: the command line (see :mod:`skweight.cli`)."""
+"""``python -m skweight``: the command line (see ``skweight.cli``)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Stop training when the loss stops being a number, with an error that says why it may have.
 
 A network whose loss became NaN or infinite has NaN weights from then on and predicts garbage;
-Keras keeps training it silently. skweight adds :class:`NonFiniteLossGuard` to every fit, which
+Keras keeps training it silently. skweight adds ``NonFiniteLossGuard`` to every fit, which
 checks the loss at the end of each epoch (one check per epoch costs nothing measurable) and
-raises :class:`NonFiniteLossError`. The estimator is then left unfitted.
+raises ``NonFiniteLossError``. The estimator is then left unfitted.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class NonFiniteLossError(ValueError):
 
 
 class NonFiniteLossGuard(keras.callbacks.Callback):
-    """Raise :class:`NonFiniteLossError` when an epoch ends with a NaN or infinite loss."""
+    """Raise ``NonFiniteLossError`` when an epoch ends with a NaN or infinite loss."""
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Check the epoch's training loss."""

@@ -1,4 +1,4 @@
-"""Drawing a :class:`~skweight.result.ComparisonResult` with matplotlib (no pyplot state)."""
+"""Drawing a ``skweight.result.ComparisonResult`` with matplotlib (no pyplot state)."""
 
 from __future__ import annotations
 

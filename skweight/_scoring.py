@@ -1,4 +1,4 @@
-"""The scorers :func:`skweight.compare.compare_weightings` reports for every fold.
+"""The scorers ``skweight.compare.compare_weightings`` reports for every fold.
 
 Besides the cost, balanced accuracy, per-class recall and average precision, the precision at a
 grid of recall levels is recorded as scalar scores, so that a precision-recall curve per strategy

@@ -1,4 +1,4 @@
-"""The estimator shared by :class:`WeightedKerasClassifier` and :class:`WeightedKerasRegressor`.
+"""The estimator shared by ``WeightedKerasClassifier`` and ``WeightedKerasRegressor``.
 
 ``fit`` reads top to bottom: validate -> resolve the weighting strategy -> prepare data and
 weights -> build and compile the model -> train. Subclasses supply the target-specific parts
@@ -64,7 +64,7 @@ class BaseWeightedKeras(BaseEstimator):
         A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
         dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
     weighting : None, str, dict or WeightingStrategy
-        How rows are weighted in the loss; see :mod:`skweight.weighting`.
+        How rows are weighted in the loss; see ``skweight.weighting``.
     loss : None, str, keras loss class or instance, or callable
         None picks the loss from the target. ``loss__*`` parameters configure it.
     optimizer : str, keras optimizer class or instance
@@ -90,7 +90,7 @@ class BaseWeightedKeras(BaseEstimator):
         effective learning rate does not depend on the weighting strategy.
     prior_correction : bool
         Classifiers only: make ``predict_proba`` undo the class-prior shift that weighting or
-        resampling caused (see :func:`skweight.prior.correct_prior`), so probabilities refer to
+        resampling caused (see ``skweight.prior.correct_prior``), so probabilities refer to
         the real class mix. Off by default, so predictions show the strategy's effect.
     **routed_params
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
@@ -168,14 +168,14 @@ class BaseWeightedKeras(BaseEstimator):
         return params
 
     def save(self, path, **kwargs):
-        """Save to a directory or ``.zip``; see :func:`skweight.persistence.save`."""
+        """Save to a directory or ``.zip``; see ``skweight.persistence.save``."""
         from .persistence import save
 
         return save(self, path, **kwargs)
 
     @classmethod
     def load(cls, path, **params):
-        """Load an estimator saved with :meth:`save`; see :func:`skweight.persistence.load`."""
+        """Load an estimator saved with ``save``; see ``skweight.persistence.load``."""
         from .persistence import load
 
         return load(path, expected=cls, **params)

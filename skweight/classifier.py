@@ -24,7 +24,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     ``predict_proba`` each label's probability, and ``weighting="balanced"`` balances each
     label's positive and negative terms separately.
 
-    See :class:`skweight.base.BaseWeightedKeras` for the parameters.
+    See ``skweight.base.BaseWeightedKeras`` for the parameters.
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """Compare weighting strategies, and the cost-decision baseline, by cross-validated cost.
 
-:func:`compare_weightings` runs one ``GridSearchCV`` whose candidates are the weighting
+``compare_weightings`` runs one ``GridSearchCV`` whose candidates are the weighting
 strategies (``weighting=None``, ``"balanced"``, focal loss, random over- and under-sampling,
 cost-proportional weights) and two baselines that need no weighting at all: the unweighted
 model deciding by minimum expected cost, and the unweighted model with a threshold tuned by
@@ -96,14 +96,14 @@ def _weighting_param(estimator) -> str:
 
 
 class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """One candidate of :func:`compare_weightings`: ``estimator`` trained the ``strategy`` way.
+    """One candidate of ``compare_weightings``: ``estimator`` trained the ``strategy`` way.
 
     Parameters
     ----------
     estimator : classifier with a ``weighting`` parameter
     strategy : str
         A key of ``strategies``, ``"cost-decision"`` (unweighted, then
-        :class:`~skweight.decision.MinimumCostClassifier`) or ``"tuned-threshold"``
+        ``skweight.decision.MinimumCostClassifier``) or ``"tuned-threshold"``
         (unweighted, in ``TunedThresholdClassifierCV`` scored by cost).
     strategies : dict
         ``{name: weighting value}``.
@@ -241,17 +241,17 @@ def compare_weightings(
     Parameters
     ----------
     estimator : classifier with a ``weighting`` parameter
-        A :class:`~skweight.WeightedKerasClassifier`, or a pipeline ending in one.
+        A ``skweight.WeightedKerasClassifier``, or a pipeline ending in one.
     X, y : array-like
         Features and class labels.
     strategies : None, sequence or dict
         ``{name: weighting}``, or a list of weighting values (named after themselves) or of
-        names of :func:`default_strategies`. None uses :func:`default_strategies`.
+        names of ``default_strategies``. None uses ``default_strategies``.
     scoring : None, str or scorer
         What selects the winner (greater is better). None selects by the cost scorer
         (negative expected cost per row). The expected cost is reported either way.
     cost_matrix, labels, fp_cost, fn_cost
-        The costs (see :func:`skweight.cost.check_cost_matrix`). Without any, every error
+        The costs (see ``skweight.cost.check_cost_matrix``). Without any, every error
         costs 1 (the cost is the error rate).
     pos_label : label or None
         Binary problems: the class whose precision-recall curve and average precision are

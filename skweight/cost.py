@@ -4,7 +4,7 @@ A cost matrix ``C`` has one row per true class and one column per predicted clas
 ``C[i, j]`` is what it costs to predict ``labels[j]`` for a row whose true class is
 ``labels[i]``. The expected cost of a set of predictions is the (weighted) mean of the cost of
 each row. Costs may also depend on the row (example-dependent costs, such as a transaction
-amount); see the ``costs`` argument of :func:`expected_cost`.
+amount); see the ``costs`` argument of ``expected_cost``.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def expected_cost(
         True and predicted labels.
     cost_matrix : array-like of shape (n_classes, n_classes) or None
         ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
-        ``labels[i]``. See :func:`check_cost_matrix` for the accepted forms.
+        ``labels[i]``. See ``check_cost_matrix`` for the accepted forms.
     labels : sequence or None
         Order of the rows and columns of the cost matrix; None means the sorted labels of
         ``y_true`` and ``y_pred``.
@@ -211,7 +211,7 @@ def make_cost_scorer(
 
     Use it as ``scoring=`` in ``GridSearchCV``, ``cross_validate`` or
     ``TunedThresholdClassifierCV``. It scores ``predict``'s labels with
-    :func:`expected_cost`.
+    ``expected_cost``.
 
     Row weights and example-dependent costs are metadata. ``GridSearchCV.fit(X, y,
     sample_weight=w)`` passes ``w`` to the scorer even without metadata routing; per-row
@@ -227,7 +227,7 @@ def make_cost_scorer(
     Parameters
     ----------
     cost_matrix, labels, fp_cost, fn_cost
-        As in :func:`check_cost_matrix`. They are validated here, so that mistakes show up
+        As in ``check_cost_matrix``. They are validated here, so that mistakes show up
         before any model is trained. Without ``labels`` the rows and columns follow the sorted
         class labels of the data scored.
 

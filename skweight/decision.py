@@ -7,8 +7,8 @@ diagonal this is the threshold rule ``p(positive|x) >= FP / (FP + FN)``.
 
 The probabilities must refer to the class mix the model will meet. A model trained with class
 weights or resampling has a shifted prior; its probabilities already lean towards the up-weighted
-class, and deciding by cost on top of that counts the costs twice. :class:`MinimumCostClassifier`
-therefore undoes the shift first (see :mod:`skweight.prior`) when the wrapped model reports
+class, and deciding by cost on top of that counts the costs twice. ``MinimumCostClassifier``
+therefore undoes the shift first (see ``skweight.prior``) when the wrapped model reports
 ``class_prior_`` and ``training_prior_``, as skweight's classifiers do.
 """
 
@@ -55,7 +55,7 @@ def align_cost_matrix(
     classes : sequence
         The classes in the order of the columns of ``predict_proba`` (``estimator.classes_``).
     cost_matrix, labels, fp_cost, fn_cost
-        As in :func:`skweight.cost.check_cost_matrix`; ``labels`` defaults to ``classes``.
+        As in ``skweight.cost.check_cost_matrix``; ``labels`` defaults to ``classes``.
         With ``fp_cost``/``fn_cost`` the positive class is ``classes[1]`` unless ``labels``
         says ``[negative, positive]``.
     """
@@ -100,7 +100,7 @@ def minimum_cost_predict(
     proba : array-like of shape (n_samples, n_classes)
         Class probabilities, columns in the order of ``classes``.
     cost_matrix, labels, fp_cost, fn_cost
-        The costs; see :func:`align_cost_matrix`.
+        The costs; see ``align_cost_matrix``.
     classes : sequence or None
         The class of each column of ``proba``. None returns column indices (and then
         ``labels``, if given, must be ``range(n_classes)``).
@@ -165,7 +165,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
-        Fitted anew (cloned) by :meth:`fit`. Wrap a fitted model in
+        Fitted anew (cloned) by ``fit``. Wrap a fitted model in
         ``sklearn.frozen.FrozenEstimator`` to use it as it is.
     cost_matrix : array-like of shape (n_classes, n_classes) or None
         Rows: true class, columns: predicted class, in the order of ``labels``. With no cost

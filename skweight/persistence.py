@@ -14,8 +14,8 @@ A saved estimator is a directory (or the same files in a zip archive) holding:
     layer code, no arbitrary module imports) and without its compiled state.
 
 Parameters that are code rather than data (a build function, callbacks, Keras loss or
-optimizer objects, a ``RandomState``) are refused by :func:`save` with an error naming them;
-leave them out with ``exclude=`` and pass them back to :func:`load`. Pickle, joblib and
+optimizer objects, a ``RandomState``) are refused by ``save`` with an error naming them;
+leave them out with ``exclude=`` and pass them back to ``load``. Pickle, joblib and
 ``copy.deepcopy`` also work on fitted estimators, but unpickling runs code from the file: use
 them only for files you trust.
 """
@@ -161,7 +161,7 @@ class _Writer:
 
 
 class _Reader:
-    """Decode :class:`_Writer`'s JSON; names only allow-listed classes, loads no pickles."""
+    """Decode ``_Writer``'s JSON; names only allow-listed classes, loads no pickles."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -237,7 +237,7 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
         ``.zip`` for a single archive.
     exclude : iterable of str, default=()
         Parameters not to save, such as a build function (``model``) or ``callbacks``. They
-        take their default values on :func:`load` unless passed to it.
+        take their default values on ``load`` unless passed to it.
 
     Returns
     -------
@@ -289,12 +289,12 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
 
 
 def load(path, *, expected: type | None = None, **params):
-    """Load an estimator saved by :func:`save`, running no code from the file.
+    """Load an estimator saved by ``save``, running no code from the file.
 
     Parameters
     ----------
     path : str or path-like
-        The directory or ``.zip`` file written by :func:`save`.
+        The directory or ``.zip`` file written by ``save``.
     expected : class or None
         If given, the saved estimator must be an instance of it.
     **params

@@ -12,7 +12,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     """Keras 3 regressor; ``y`` may have one column or several (multi-output).
 
     The default loss is mean squared error on a linear output layer. See
-    :class:`skweight.base.BaseWeightedKeras` for the parameters.
+    ``skweight.base.BaseWeightedKeras`` for the parameters.
 
     Attributes
     ----------

@@ -1,4 +1,4 @@
-"""The result of :func:`skweight.compare.compare_weightings`: a table, the winner, a plot."""
+"""The result of ``skweight.compare.compare_weightings``: a table, the winner, a plot."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ._scoring import RECALL_GRID, fold_scores, pr_keys, recall_key, standard_er
 
 @dataclass
 class ComparisonResult:
-    """What :func:`~skweight.compare.compare_weightings` found.
+    """What ``skweight.compare.compare_weightings`` found.
 
     Attributes
     ----------
@@ -26,7 +26,7 @@ class ComparisonResult:
     best_strategy_ : str
         The selected strategy.
     search_ : GridSearchCV
-        The fitted search (candidates are :class:`~skweight.compare.StrategyCandidate`).
+        The fitted search (candidates are ``skweight.compare.StrategyCandidate``).
     fold_costs : pandas.DataFrame
         Expected cost of every strategy (rows) on every test fold (columns).
     pr_curves : dict

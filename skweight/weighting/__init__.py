@@ -5,14 +5,14 @@ Values of the estimators' ``weighting=`` parameter:
 ==============================================  ============================================
 ``None``                                        every row weighs 1 (times ``sample_weight``)
 ``"balanced"``                                  ``n / (n_classes * n_c)`` per class; per label
-                                                for multi-label ``y`` (:class:`ClassWeights`)
-``{class: weight}``                             explicit class weights (:class:`ClassWeights`)
-``"effective_number"``                          :class:`EffectiveNumberWeights` (Cui et al.)
-``"focal"``                                     :class:`FocalLoss` (Keras' focal losses)
-:class:`CostSensitiveWeights`                   class weights from a cost matrix
-imbalanced-learn sampler (``fit_resample``)     :class:`Resampler`, once or ``per_epoch``
-:class:`RecencyWeights`                         exponential decay by time or row order
-:class:`InverseVarianceWeights`                 ``1 / variance`` per row
+                                                for multi-label ``y`` (``ClassWeights``)
+``{class: weight}``                             explicit class weights (``ClassWeights``)
+``"effective_number"``                          ``EffectiveNumberWeights`` (Cui et al.)
+``"focal"``                                     ``FocalLoss`` (Keras' focal losses)
+``CostSensitiveWeights``                   class weights from a cost matrix
+imbalanced-learn sampler (``fit_resample``)     ``Resampler``, once or ``per_epoch``
+``RecencyWeights``                         exponential decay by time or row order
+``InverseVarianceWeights``                 ``1 / variance`` per row
 ==============================================  ============================================
 
 Semantics shared by all strategies: rows with ``sample_weight`` 0 are removed first; the

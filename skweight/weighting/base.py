@@ -82,13 +82,13 @@ def loss_balances_classes(loss: Any) -> bool:
 class WeightingStrategy(BaseEstimator):
     """Base class of skweight's weighting strategies.
 
-    A strategy turns the training rows into a :class:`TrainingSet`. Most strategies only need
-    per-row weights and implement :meth:`row_weights` (or :meth:`weigh` when the weights depend
-    on ``X``); resamplers override :meth:`prepare`; strategies that change the loss override
-    :meth:`make_loss`. Strategies are hyperparameters: the estimator works on a clone (its
+    A strategy turns the training rows into a ``TrainingSet``. Most strategies only need
+    per-row weights and implement ``row_weights`` (or ``weigh`` when the weights depend
+    on ``X``); resamplers override ``prepare``; strategies that change the loss override
+    ``make_loss``. Strategies are hyperparameters: the estimator works on a clone (its
     ``weighting_``), so the object the user passed is never modified. ``prepare`` may record
     what it learnt from the training rows on that clone (attributes ending in ``_``) for
-    :meth:`make_loss` and :meth:`validation_weights`.
+    ``make_loss`` and ``validation_weights``.
 
     Rows with ``sample_weight`` 0 are removed before the strategy sees them, so they influence
     neither counts (``"balanced"``), nor neighbours (SMOTE), nor the fit.
@@ -172,7 +172,7 @@ class WeightingStrategy(BaseEstimator):
 class PerClassWeights(WeightingStrategy):
     """Base of strategies that give every row of class ``c`` the weight ``w_c``.
 
-    Subclasses implement :meth:`class_weight_vector`. ``prepare`` computes the class weights
+    Subclasses implement ``class_weight_vector``. ``prepare`` computes the class weights
     from the training rows and keeps them as ``class_weights_`` (on the estimator's
     ``weighting_``), so validation rows are weighted with the training rows' class weights.
     """

@@ -28,7 +28,7 @@ class ClassWeights(PerClassWeights):
     label ``k``'s positive term weighs ``n / (2 P_k)`` and its negative term ``n / (2 N_k)``
     (``P_k``, ``N_k``: rows with and without the label). Row weights cannot do that, so the
     binary cross-entropy is replaced by
-    :class:`~skweight.weighting.multilabel.PerLabelBinaryCrossentropy`.
+    ``skweight.weighting.multilabel.PerLabelBinaryCrossentropy``.
     """
 
     def __init__(self, class_weight: str | Mapping = "balanced"):

@@ -17,7 +17,7 @@ class CostSensitiveWeights(PerClassWeights):
     ----------
     cost_matrix : array-like of shape (n_classes, n_classes), DataFrame or None
         ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` for a row of class
-        ``labels[i]``; the conventions of :func:`skweight.cost.check_cost_matrix`.
+        ``labels[i]``; the conventions of ``skweight.cost.check_cost_matrix``.
     labels : sequence or None, default=None
         The class of each row and column of ``cost_matrix``; None means the estimator's
         ``classes_`` (sorted labels), or the index of a DataFrame.
@@ -37,7 +37,7 @@ class CostSensitiveWeights(PerClassWeights):
     ``j != i``). Otherwise no per-class weights reproduce the minimum-cost decision in general
     (Zhou & Liu, 2010) and the mean off-diagonal cost is an approximation; for exact decisions
     train without weighting (or undo it with ``prior_correction=True``) and decide with the
-    full matrix, e.g. with :class:`skweight.decision.MinimumCostClassifier`.
+    full matrix, e.g. with ``skweight.decision.MinimumCostClassifier``.
     """
 
     def __init__(

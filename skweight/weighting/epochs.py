@@ -1,8 +1,8 @@
 """Feed Keras from index arrays: per-epoch resampling without copies of ``X``.
 
-When a strategy resamples at every epoch (:class:`~skweight.weighting.Resampler` with
-``per_epoch=True``) its :class:`~skweight.weighting.TrainingSet` carries ``epoch_rows``, a
-function from the epoch number to row indices. :class:`EpochResampledData` gathers each batch
+When a strategy resamples at every epoch (``skweight.weighting.Resampler`` with
+``per_epoch=True``) its ``skweight.weighting.TrainingSet`` carries ``epoch_rows``, a
+function from the epoch number to row indices. ``EpochResampledData`` gathers each batch
 from those indices, so memory holds ``X`` once plus one batch, never a resampled copy of ``X``.
 """
 
@@ -83,7 +83,7 @@ def keras_fit_data(
 ) -> dict[str, Any]:
     """Return the data arguments of ``keras.Model.fit`` for ``train``.
 
-    Arrays for an ordinary training set; an :class:`EpochResampledData` when the strategy
+    Arrays for an ordinary training set; an ``EpochResampledData`` when the strategy
     resamples at every epoch.
     """
     if train.epoch_rows is not None:

@@ -3,7 +3,7 @@
 A multi-label network has one sigmoid output per label and a binary cross-entropy term per
 label and row. A row weight (``sample_weight``) scales all of a row's labels alike, so it
 cannot balance each label on its own; Keras' ``sample_weight`` weights the row loss after the
-labels are averaged. :class:`PerLabelBinaryCrossentropy` therefore weights each element inside
+labels are averaged. ``PerLabelBinaryCrossentropy`` therefore weights each element inside
 the loss: label ``k``'s positive term by ``positive_weights[k]`` and its negative term by
 ``negative_weights[k]``.
 """

@@ -29,9 +29,9 @@ def resolve_weighting(weighting: Any) -> WeightingStrategy:
     """Return a fresh strategy object for a value of ``weighting=``.
 
     Accepts None, a registered name, a ``{class: weight}`` dict, a
-    :class:`~skweight.weighting.WeightingStrategy` instance (cloned, never modified), or an
+    ``skweight.weighting.WeightingStrategy`` instance (cloned, never modified), or an
     object with ``fit_resample`` such as an imbalanced-learn sampler (wrapped in
-    :class:`~skweight.weighting.Resampler`, which clones it at every fit).
+    ``skweight.weighting.Resampler``, which clones it at every fit).
     """
     if weighting is None:
         return NoWeighting()
