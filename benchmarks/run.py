@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py --quick              # default, about 30 minutes on 2 cores
+    python benchmarks/run.py --quick              # default, about 2 hours on 2 cores
     python benchmarks/run.py --full               # more repeats, larger quality models
     python benchmarks/run.py --tiny --out-dir /tmp/bench   # seconds; what the smoke test runs
     python benchmarks/run.py --sections fit predict
@@ -114,9 +114,9 @@ CONFIGS = {
         "search": {**_MLP, "n_rows": 4000, "n_strategies": 6, "cv": 5, "repeats": 1, "n_jobs": 2},
         "quality": {
             **_QUALITY,
-            "datasets": None,
+            "datasets": "full",
             "inner_cv": 2,
-            "hidden": [32],
+            "hidden": [64, 64],
             "epochs": 30,
             "n_jobs": 2,
             "compare_repeats": 1,
