@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-QUICK_SETS = [
+#: The 16 KEEL sets of the reference protocol, in increasing imbalance within each group.
+DATASETS = [
     "pima",
     "wisconsin",
     "yeast1",
@@ -35,8 +36,12 @@ QUICK_SETS = [
     "yeast4",
     "yeast6",
     "abalone19",
+    "kc1",
+    "pc1",
+    "car_good",
+    "yeast5",
+    "winequality_red_8_vs_6_7",
 ]
-FULL_SETS = QUICK_SETS + ["kc1", "pc1", "car_good", "yeast5", "winequality_red_8_vs_6_7"]
 METHODS = ["none", "balanced", "cost_implied_threshold", "tuned_threshold", "picked"]
 
 
@@ -235,13 +240,18 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
     Folds are seeded per data set and fold, so a set gives the same costs whichever run it is in.
     """
-    keys = ("outer_cv", "inner_cv", "hidden", "epochs", "methods", "fn_cost", "fp_cost")
-    keys += ("compare_strategies", "compare_baselines", "compare_repeats")
-    differing = [k for k in keys if old["config"].get(k) != new["config"].get(k)]
-    if differing:
-        raise ValueError(f"cannot merge quality runs whose protocols differ in {differing}")
+    check_same_protocol(old["config"], new["config"])
     per_set = {**old["datasets"], **new["datasets"]}
     return summarise(per_set, {**new["config"], "datasets": list(per_set)})
+
+
+def check_same_protocol(old_cfg: dict[str, Any], new_cfg: dict[str, Any]) -> None:
+    """Raise ValueError unless two quality configurations differ only in their data sets."""
+    keys = ("outer_cv", "inner_cv", "hidden", "epochs", "methods", "fn_cost", "fp_cost")
+    keys += ("compare_strategies", "compare_baselines", "compare_repeats")
+    differing = [k for k in keys if old_cfg.get(k) != new_cfg.get(k)]
+    if differing:
+        raise ValueError(f"cannot merge quality runs whose protocols differ in {differing}")
 
 
 def summarise(per_set: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:

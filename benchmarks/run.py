@@ -114,7 +114,7 @@ CONFIGS = {
         "search": {**_MLP, "n_rows": 4000, "n_strategies": 6, "cv": 5, "repeats": 1, "n_jobs": 2},
         "quality": {
             **_QUALITY,
-            "datasets": "full",
+            "datasets": None,  # all of bench_quality.DATASETS
             "inner_cv": 2,
             "hidden": [64, 64],
             "epochs": 30,
@@ -157,7 +157,7 @@ CONFIGS = {
         "search": {**_MLP, "n_rows": 4000, "n_strategies": 6, "cv": 5, "repeats": 3, "n_jobs": 2},
         "quality": {
             **_QUALITY,
-            "datasets": "full",
+            "datasets": None,  # all of bench_quality.DATASETS
             "inner_cv": 5,
             "hidden": [64, 64],
             "epochs": 50,
@@ -235,13 +235,13 @@ def main(argv=None) -> dict:
             results["sections"]["gpu"] = _run_gpu(out_dir)
             continue
         cfg = dict(CONFIGS[mode][section])
-        if section == "quality" and args.datasets:
-            cfg["datasets"] = args.datasets
-        elif section == "quality" and not isinstance(cfg["datasets"], list):
-            full = cfg["datasets"] == "full"
-            cfg["datasets"] = bench_quality.FULL_SETS if full else bench_quality.QUICK_SETS
+        merge_quality = section == "quality" and args.merge and "quality" in results["sections"]
+        if section == "quality":
+            cfg["datasets"] = args.datasets or cfg["datasets"] or bench_quality.DATASETS
+        if merge_quality:  # before the run, not after an hour of it
+            bench_quality.check_same_protocol(results["sections"]["quality"]["config"], cfg)
         section_results = modules[section].run(cfg)
-        if section == "quality" and args.merge and "quality" in results["sections"]:
+        if merge_quality:
             section_results = bench_quality.merge(results["sections"]["quality"], section_results)
         results["sections"][section] = section_results
         results["sections"][section]["section_seconds"] = time.perf_counter() - t0
