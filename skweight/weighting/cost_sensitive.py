@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from .._params import Interval, Satisfies
 from .base import PerClassWeights
 from .registry import Candidate, register_strategy
 
@@ -48,6 +50,13 @@ class CostSensitiveWeights(PerClassWeights):
     train without weighting (or undo it with ``prior_correction=True``) and decide with the
     full matrix, e.g. with ``skweight.decision.MinimumCostClassifier``.
     """
+
+    _parameter_constraints = {
+        "cost_matrix": [None, Satisfies(lambda v: np.ndim(v) == 2, "a 2-D array of costs")],
+        "labels": [None, Satisfies(lambda v: np.ndim(v) == 1, "a sequence of class labels")],
+        "fp_cost": [None, Interval(numbers.Real, 0, None, closed="left")],
+        "fn_cost": [None, Interval(numbers.Real, 0, None, closed="left")],
+    }
 
     def __init__(
         self,
