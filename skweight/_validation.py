@@ -47,12 +47,6 @@ def check_callbacks(callbacks) -> list:
     return list(callbacks)
 
 
-def is_callbacks(value) -> bool:
-    """True if ``value`` is a Keras callback or a list of them (for parameter constraints)."""
-    check_callbacks(value)
-    return True
-
-
 def seed_from(random_state) -> int | None:
     """Turn ``random_state`` (None, int or RandomState) into an integer seed or None."""
     if random_state is None:

@@ -33,9 +33,9 @@ from ._keras import (
     needs_one_hot,
     predict_in_batches,
 )
-from ._params import Bool, Interval, Satisfies, check_params
+from ._params import Bool, Interval, check_params
 from ._routing import call_with_signature, check_routed_params, is_routed, routed
-from ._validation import check_callbacks, check_sample_weight, is_callbacks, seed_from
+from ._validation import check_callbacks, check_sample_weight, seed_from
 from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
 
 __all__ = ["BaseWeightedKeras", "default_compile_kwargs"]
@@ -145,7 +145,6 @@ class BaseWeightedKeras(BaseEstimator):
         "epochs": [Interval(numbers.Integral, 1, None)],
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
-        "callbacks": [None, Satisfies(is_callbacks, "a keras callback or a list of them")],
         "shuffle": [Bool],
         "warm_start": [Bool],
         "normalize_weights": [Bool],

@@ -20,14 +20,12 @@ from skweight.compare import (
 )
 from skweight.weighting import CostSensitiveWeights
 
-from .conftest import FAST
-
 
 @pytest.fixture(scope="module")
-def result(binary_data):
+def result(binary_data, fast_settings):
     X, y = binary_data
     return compare_weightings(
-        make_pipeline(StandardScaler(), WeightedKerasClassifier(**FAST)), X, y,
+        make_pipeline(StandardScaler(), WeightedKerasClassifier(**fast_settings)), X, y,
         strategies=["none", "balanced", "undersample"], fp_cost=1, fn_cost=5,
         cv=2, n_repeats=1, threshold_cv=2, random_state=0, verbose=1,
         sample_weight=np.where(y == 1, 2.0, 1.0),
@@ -105,11 +103,11 @@ def test_best_estimator_plot_and_json(result, binary_data, tmp_path):
     assert set(result.operating_points) == set(result.table.index)
 
 
-def test_multiclass_has_no_threshold_baseline(multiclass_data):
+def test_multiclass_has_no_threshold_baseline(multiclass_data, fast_settings):
     X, y = multiclass_data
     cost = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
     out = compare_weightings(
-        WeightedKerasClassifier(**FAST), X[:150], y[:150], strategies={"plain": None},
+        WeightedKerasClassifier(**fast_settings), X[:150], y[:150], strategies={"plain": None},
         cost_matrix=cost, cv=2, n_repeats=1, verbose=0, random_state=0,
         scoring="balanced_accuracy",
     )  # fmt: skip
@@ -131,9 +129,9 @@ def test_default_strategies():
     assert strategies["undersample"].random_state == 3
 
 
-def test_bad_arguments_are_named(binary_data):
+def test_bad_arguments_are_named(binary_data, fast_settings):
     X, y = binary_data
-    model = WeightedKerasClassifier(**FAST)
+    model = WeightedKerasClassifier(**fast_settings)
     with pytest.raises(ValueError, match="weighting parameter"):
         compare_weightings(LogisticRegression(), X, y)
     with pytest.raises(ValueError, match="baselines"):
@@ -155,10 +153,10 @@ def test_strategy_values_are_named_after_themselves():
     assert list(named) == ["none", "balanced", "RandomUnderSampler"]
 
 
-def test_two_strategies_of_the_same_type_both_appear(binary_data):
+def test_two_strategies_of_the_same_type_both_appear(binary_data, fast_settings):
     X, y = binary_data
     result = compare_weightings(
-        WeightedKerasClassifier(**{**FAST, "epochs": 2}), X, y,
+        WeightedKerasClassifier(**{**fast_settings, "epochs": 2}), X, y,
         strategies=[{0: 1, 1: 3}, {0: 1, 1: 5}, CostSensitiveWeights(fp_cost=1, fn_cost=2),
                     CostSensitiveWeights(fp_cost=1, fn_cost=9)],
         baselines=False, cv=2, n_repeats=1, verbose=0, random_state=0,
@@ -166,7 +164,9 @@ def test_two_strategies_of_the_same_type_both_appear(binary_data):
     assert len(result.table) == 4
     assert {"dict {0: 1, 1: 3}", "dict {0: 1, 1: 5}"} <= set(result.table.index)
     with pytest.raises(ValueError, match="same weighting twice"):
-        compare_weightings(WeightedKerasClassifier(**FAST), X, y, strategies=["none", None])
+        compare_weightings(
+            WeightedKerasClassifier(**fast_settings), X, y, strategies=["none", None]
+        )
 
 
 def _fake_search(cost_folds: list[list[float]], simplicity: list[int]):

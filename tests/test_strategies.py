@@ -144,59 +144,6 @@ def test_effective_number_rejects_bad_beta(beta):
         EffectiveNumberWeights(beta).check_params()
 
 
-# ---------------------------------------------------------------- focal
-def _focal_loss(strategy, y, default="binary_crossentropy", classes=CLASSES):
-    X = np.zeros((len(y), 1))
-    strategy.prepare(X, y, None, classes=classes, random_state=0)
-    return strategy.make_loss(default, target_type="binary")
-
-
-def test_focal_binary_uses_keras_binary_focal_loss():
-    y = np.array([0] * 8 + [1] * 2)
-    loss = _focal_loss(FocalLoss(gamma=3.0), y)
-    assert isinstance(loss, keras.losses.BinaryFocalCrossentropy)
-    config = loss.get_config()
-    assert config["gamma"] == 3.0 and not config["apply_class_balancing"]
-    balanced = _focal_loss(FocalLoss(alpha="balanced"), y).get_config()
-    assert balanced["apply_class_balancing"] and balanced["alpha"] == pytest.approx(0.8)
-    assert _focal_loss(FocalLoss(alpha=0.3), y).get_config()["alpha"] == pytest.approx(0.3)
-
-
-def test_focal_multiclass_uses_categorical_focal_loss_with_class_alpha():
-    y = np.array([0] * 6 + [1] * 3 + [2] * 1)
-    classes = np.array([0, 1, 2])
-    default = keras.losses.SparseCategoricalCrossentropy()
-    loss = _focal_loss(FocalLoss(alpha="balanced"), y, default, classes)
-    assert isinstance(loss, keras.losses.CategoricalFocalCrossentropy)
-    np.testing.assert_allclose(loss.get_config()["alpha"], [10 / 18, 10 / 9, 10 / 3])
-    plain = _focal_loss(FocalLoss(), y, default, classes)
-    assert plain.get_config()["alpha"] == 1.0
-
-
-def test_focal_keeps_from_logits():
-    loss = _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryCrossentropy(True))
-    assert loss.get_config()["from_logits"]
-
-
-@pytest.mark.parametrize(
-    ("strategy", "default", "match"),
-    [
-        (FocalLoss(gamma=-1), "binary_crossentropy", "gamma"),
-        (FocalLoss(alpha="inverse"), "binary_crossentropy", "alpha"),
-        (FocalLoss(alpha=[1, 2, 3]), "binary_crossentropy", "alpha"),
-        (FocalLoss(), "mse", "cross-entropy"),
-    ],
-)
-def test_focal_errors(strategy, default, match):
-    with pytest.raises(ValueError, match=match):
-        _focal_loss(strategy, np.array([0, 1, 1]), default)
-
-
-def test_focal_warns_when_replacing_a_focal_loss():
-    with pytest.warns(UserWarning, match="replaces"):
-        _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryFocalCrossentropy())
-
-
 def test_class_weighting_warns_about_double_weighting_with_balancing_loss():
     balancing = keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True)
     for strategy in (ClassWeights("balanced"), EffectiveNumberWeights(), Resampler(SMOTE())):
@@ -248,33 +195,6 @@ def test_combined_sampler_rows_are_matched_to_their_originals():
         n_original += original is not None
         assert w == pytest.approx(class_mean[label] if original is None else original)
     assert 0 < n_original < len(train.y)  # ENN removed some rows, SMOTE added others
-
-
-@pytest.mark.parametrize(
-    "strategy",
-    [
-        Resampler(RandomOverSampler()),
-        Resampler(RandomUnderSampler()),
-        Resampler(SMOTE()),
-        Resampler(RandomOverSampler(), per_epoch=True),
-        ClassWeights("balanced"),
-    ],
-    ids=["over", "under", "smote", "per-epoch", "balanced"],
-)
-def test_zero_weight_row_is_as_if_absent(strategy):
-    X, y = imbalanced()
-    weights = np.ones(len(y))
-    outlier = np.flatnonzero(y == 1)[0]
-    X_bad = X.copy()
-    X_bad[outlier] = [1e6, -1e6]
-    weights[outlier] = 0
-    keep = weights > 0
-    with_zero = strategy.prepare(X_bad, y, weights, classes=CLASSES, random_state=3)
-    without = strategy.prepare(X[keep], y[keep], None, classes=CLASSES, random_state=3)
-    np.testing.assert_array_equal(with_zero.X, without.X)
-    np.testing.assert_array_equal(with_zero.y, without.y)
-    assert not (np.abs(with_zero.X) > 1e5).any()
-    np.testing.assert_array_equal(with_zero.epoch_targets(1)[0], without.epoch_targets(1)[0])
 
 
 def test_sampler_is_cloned_seeded_and_never_modified():

@@ -37,6 +37,8 @@ def _examples():
 
     return [
         Resampler(RandomOverSampler(random_state=0)),
+        Resampler(RandomUnderSampler(random_state=0)),
+        Resampler(RandomOverSampler(random_state=0), per_epoch=True),
         Resampler(RandomUnderSampler(random_state=0), per_epoch=True),
         Resampler(SMOTE(k_neighbors=3, random_state=0)),
     ]
