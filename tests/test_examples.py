@@ -43,6 +43,11 @@ EXPECTED = {
         r"prior_correction_=True$",
         r"^CostSensitiveWeights \+ MinimumCostClassifier +\d+ +\d+ +\d\.\d{4}$",
     ],
+    "custom_strategy.py": [
+        r"^weighting=sqrt_balanced +class weights \[1\.263 1\.637\]",
+        r"^bad parameter: PowerBalancedWeights: power must be a float in \[0, 1\]; got 2\.0\.$",
+        r"^saved and loaded: PowerBalancedWeights, same predictions: True$",
+    ],
     "multilabel.py": [r"^training rows: \d+; target_type_: multilabel-indicator$"],
     "row_weights.py": [r"^RecencyWeights\(half_life=100\) +\d\.\d{3}$", r"^InverseVarianceWeights"],
     "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],

@@ -24,8 +24,11 @@ Class weighting and resampling shift the class prior the network learns (``train
 Adding a strategy is one new module in this package whose class carries
 ``@register_strategy(...)`` (``skweight.weighting.registry``); the ``weighting=`` names, the
 comparison's candidates, the command line, saving and the contract tests pick it up from there.
+Its parameters are declared in ``_parameter_constraints`` with ``Interval``, ``Options``,
+``Bool`` and ``Satisfies``; ``examples/custom_strategy.py`` writes one from scratch.
 """
 
+from .._params import Bool, Interval, Options, Satisfies
 from .base import PerClassWeights, TrainingSet, WeightingStrategy
 from .registry import named_strategies, register_strategy, registered_strategies, resolve_weighting
 
@@ -44,15 +47,19 @@ from .variance import InverseVarianceWeights
 # isort: on
 
 __all__ = [
+    "Bool",
     "ClassWeights",
     "CostSensitiveWeights",
     "EffectiveNumberWeights",
     "FocalLoss",
+    "Interval",
     "InverseVarianceWeights",
     "NoWeighting",
+    "Options",
     "PerClassWeights",
     "RecencyWeights",
     "Resampler",
+    "Satisfies",
     "TrainingSet",
     "WeightingStrategy",
     "named_strategies",
