@@ -158,3 +158,11 @@ def test_fit_validation_loss_and_save_load_round_trip(cls, strategy, data, tmp_p
     loaded = Estimator.load(model.save(tmp_path / "saved"))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert repr(loaded.weighting_) == repr(model.weighting_)
+
+
+def test_a_strategy_cannot_replace_the_template():
+    with pytest.raises(TypeError, match=r"overrides \['prepare'\].*implement the hooks"):
+
+        class Sloppy(WeightingStrategy):
+            def prepare(self, X, y, sample_weight, *, classes, random_state, normalize=True):
+                return None

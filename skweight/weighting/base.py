@@ -150,6 +150,17 @@ class WeightingStrategy(BaseEstimator):
     #: ``{parameter: [constraint, ...]}``, see ``skweight._params``.
     _parameter_constraints: ClassVar[dict[str, list]] = {}
 
+    _TEMPLATE = ("check_params", "prepare", "validation_weights", "make_loss")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        overridden = sorted(set(cls._TEMPLATE) & set(vars(cls)))
+        if overridden:
+            raise TypeError(
+                f"{cls.__name__} overrides {overridden}, which every strategy shares; implement "
+                "the hooks instead (class_weight_vector, row_weights, _fit_rows, _make_loss)."
+            )
+
     # ------------------------------------------------------------------ the template
     def check_params(self) -> None:
         """Raise a ``ValueError`` naming the first parameter that is not valid."""
