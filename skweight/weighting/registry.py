@@ -59,6 +59,7 @@ class Registration:
 
 
 _REGISTRY: dict[type, Registration] = {}
+_DISCOVERED: list[bool] = []  # the package's modules are imported once, on the first read
 
 
 def register_strategy(
@@ -78,10 +79,12 @@ def register_strategy(
 
 def registered_strategies() -> tuple[Registration, ...]:
     """Every registered strategy, in the order the modules registered them."""
-    from .. import weighting
+    if not _DISCOVERED:
+        from .. import weighting
 
-    for module in pkgutil.iter_modules(weighting.__path__):
-        importlib.import_module(f"{weighting.__name__}.{module.name}")
+        for module in pkgutil.iter_modules(weighting.__path__):
+            importlib.import_module(f"{weighting.__name__}.{module.name}")
+        _DISCOVERED.append(True)
     return tuple(_REGISTRY.values())
 
 
