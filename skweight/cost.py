@@ -129,6 +129,8 @@ def expected_cost(
 ) -> float:
     """Return the mean misclassification cost per row.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples,)
@@ -223,6 +225,8 @@ def make_cost_scorer(
             )
             search = GridSearchCV(model.set_fit_request(sample_weight=True), grid,
                                   scoring=scorer).fit(X, y, sample_weight=w, costs=amounts)
+
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
 
     Parameters
     ----------

@@ -95,6 +95,8 @@ def minimum_cost_predict(
 ) -> np.ndarray:
     """Return the decision of least expected cost for each row of ``proba``.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     proba : array-like of shape (n_samples, n_classes)
@@ -132,6 +134,21 @@ def cost_threshold(
     For the binary cost matrix ``[[c00, c01], [c10, c11]]`` (negative first) the threshold is
     ``(c01 - c00) / ((c01 - c00) + (c10 - c11))``, i.e. ``FP / (FP + FN)`` when correct
     decisions cost nothing. Predict positive when ``p(positive|x) >= threshold``.
+
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
+    Parameters
+    ----------
+    cost_matrix : None or array-like of shape (2, 2)
+        ``C[i, j]``: the cost of predicting ``j`` for a row of class ``i``, negative first.
+    fp_cost : float or None
+        The cost of a false alarm, shorthand for ``[[0, fp_cost], [fn_cost, 0]]``.
+    fn_cost : float or None
+        The cost of a missed positive.
+
+    Returns
+    -------
+    float
     """
     if cost_matrix is not None and np.shape(cost_matrix) != (2, 2):
         raise ValueError(
@@ -161,6 +178,8 @@ def _final_step(estimator):
 
 class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Predict the class of least expected cost from any probabilistic classifier.
+
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
 
     Parameters
     ----------

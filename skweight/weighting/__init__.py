@@ -2,18 +2,17 @@
 
 Values of the estimators' ``weighting=`` parameter:
 
-==============================================  ============================================
-``None``                                        every row weighs 1 (times ``sample_weight``)
-``"balanced"``                                  ``n / (n_classes * n_c)`` per class; per label
-                                                for multi-label ``y`` (``ClassWeights``)
-``{class: weight}``                             explicit class weights (``ClassWeights``)
-``"effective_number"``                          ``EffectiveNumberWeights`` (Cui et al.)
-``"focal"``                                     ``FocalLoss`` (Keras' focal losses)
-``CostSensitiveWeights``                   class weights from a cost matrix
-imbalanced-learn sampler (``fit_resample``)     ``Resampler``, once or ``per_epoch``
-``RecencyWeights``                         exponential decay by time or row order
-``InverseVarianceWeights``                 ``1 / variance`` per row
-==============================================  ============================================
+| ``weighting=`` | what it does |
+| --- | --- |
+| ``None`` | every row weighs 1 (times ``sample_weight``) |
+| ``"balanced"`` | ``ClassWeights``: ``n / (n_classes * n_c)`` per class (or per label) |
+| ``{class: weight}`` | explicit class weights (``ClassWeights``) |
+| ``"effective_number"`` | ``EffectiveNumberWeights`` (Cui et al.) |
+| ``"focal"`` | ``FocalLoss`` (Keras' focal losses) |
+| ``CostSensitiveWeights(...)`` | class weights from a cost matrix |
+| an imbalanced-learn sampler (``fit_resample``) | ``Resampler``, once per fit or ``per_epoch`` |
+| ``RecencyWeights(...)`` | exponential decay by time or row order |
+| ``InverseVarianceWeights(...)`` | ``1 / variance`` per row |
 
 Semantics shared by all strategies: rows with ``sample_weight`` 0 are removed first; the
 user's ``sample_weight`` and the strategy's weights multiply; the final training weights are
@@ -21,7 +20,7 @@ normalised to mean 1 over the rows an epoch trains on (``normalize_weights=False
 off); validation rows are never resampled. Class weighting and resampling shift the class prior
 the network learns (``training_prior_``); ``prior_correction=True`` undoes it, except for the
 focal term, which has no closed form. Adding a strategy is one module and, for a named one, one
-line in :data:`NAMED_STRATEGIES`.
+line in ``NAMED_STRATEGIES``.
 """
 
 from .base import NoWeighting, TrainingSet, WeightingStrategy

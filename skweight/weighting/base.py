@@ -92,6 +92,8 @@ class WeightingStrategy(BaseEstimator):
 
     Rows with ``sample_weight`` 0 are removed before the strategy sees them, so they influence
     neither counts (``"balanced"``), nor neighbours (SMOTE), nor the fit.
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
     """
 
     #: True for strategies that re-weight classes; combining them with a ``loss=`` that already
@@ -197,4 +199,7 @@ class PerClassWeights(WeightingStrategy):
 
 
 class NoWeighting(WeightingStrategy):
-    """Every row weighs the same (only the user's ``sample_weight`` applies)."""
+    """Every row weighs the same (only the user's ``sample_weight`` applies).
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
+    """

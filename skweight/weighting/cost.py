@@ -13,6 +13,8 @@ from .base import PerClassWeights, single_label
 class CostSensitiveWeights(PerClassWeights):
     """Weight each class by the cost of misclassifying it (the rescaling approach).
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     cost_matrix : array-like of shape (n_classes, n_classes), DataFrame or None
