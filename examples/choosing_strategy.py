@@ -103,8 +103,8 @@ for tag, (title, X_d, y_d) in datasets.items():
         verdict = f"no: the rule picks {by_cost}, which trains without weights"
     answers += [
         f"{tag} verdict: {verdict}",
-        f"{tag} cost per row: none {cost['none']:.3f}, cost-decision "
-        f"{cost['cost-decision']:.3f}, cheapest weighting ({weighted}) "
+        f"{tag} costs: none {cost['none']:.3f}, cost-decision "
+        f"{cost['cost-decision']:.3f}, best weighting {weighted} "
         f"{cost[weighted]:.3f}",
         f"{tag} pick: {by_cost} (cost {cost[by_cost]:.3f} per row)",
         f"{tag} balanced vs none: accuracy {accuracy['none']:.3f} -> "

@@ -29,7 +29,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
     Parameters
     ----------
-    model : callable, keras.Model or None
+    model : callable, keras.Model, or None
         A function that returns a ``keras.Model``. It receives, by the names in its signature,
         any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
         ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
@@ -67,7 +67,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
     verbose : int
         Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
-    random_state : None, int or RandomState
+    random_state : None, int, or RandomState
         Seeds weight initialisation, shuffling, the validation split and the strategies, so
         that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
     warm_start : bool
@@ -128,7 +128,18 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current network if there is one.
 
-        ``classes`` must list every class on the first call if ``y`` may not contain them all.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like or None
+            Every class; needed on the first call if ``y`` may not contain them all.
+        sample_weight : array-like of shape (n_samples,), or None
+            Per-row weights, multiplied with the weighting strategy's weights.
+
+        Returns
+        -------
+        self
         """
         return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes)
 
@@ -136,6 +147,15 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         """Return class probabilities of shape (n_samples, n_classes).
 
         For a multi-label target: the probability of each label, shape (n_samples, n_labels).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
         """
         outputs = self._forward(X)  # float32, one column per output unit
         if self._multilabel:
@@ -155,7 +175,17 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return outputs
 
     def predict(self, X) -> np.ndarray:
-        """Return the most probable class of each row."""
+        """Return the most probable class of each row (multi-label: each label at p >= 0.5).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
         proba = self.predict_proba(X)
         if self._multilabel:
             return (proba >= 0.5).astype(self._label_dtype)

@@ -244,12 +244,14 @@ def compare_weightings(
     ----------
     estimator : classifier with a ``weighting`` parameter
         A ``skweight.WeightedKerasClassifier``, or a pipeline ending in one.
-    X, y : array-like
-        Features and class labels.
-    strategies : None, sequence or dict
+    X : array-like of shape (n_samples, n_features)
+        Features.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    strategies : None, sequence, or dict
         ``{name: weighting}``, or a list of weighting values (named after themselves) or of
         names of ``default_strategies``. None uses ``default_strategies``.
-    scoring : None, str or scorer
+    scoring : None, str, or scorer
         What selects the winner (greater is better). None selects by the cost scorer
         (negative expected cost per row). The expected cost is reported either way.
     cost_matrix : None or array-like of shape (n_classes, n_classes)
@@ -276,7 +278,7 @@ def compare_weightings(
         The one-standard-error rule, or the best mean score.
     threshold_cv : int
         Folds used by ``TunedThresholdClassifierCV`` inside each training set.
-    sample_weight : array-like or None
+    sample_weight : array-like of shape (n_samples,), or None
         Row weights for fitting and scoring.
     n_jobs : int or None
         Fits run in parallel through joblib (None: one at a time, -1: every core).

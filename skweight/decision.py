@@ -101,8 +101,15 @@ def minimum_cost_predict(
     ----------
     proba : array-like of shape (n_samples, n_classes)
         Class probabilities, columns in the order of ``classes``.
-    cost_matrix, labels, fp_cost, fn_cost
-        The costs; see ``align_cost_matrix``.
+    cost_matrix : array-like of shape (n_classes, n_classes), pandas DataFrame, or None
+        ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
+        ``labels[i]``.
+    labels : sequence or None
+        Order of the rows and columns of the cost matrix (default: ``classes``).
+    fp_cost : float or None
+        Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``: the cost of a false alarm.
+    fn_cost : float or None
+        The cost of a missed positive (with ``fp_cost``).
     classes : sequence or None
         The class of each column of ``proba``. None returns column indices (and then
         ``labels``, if given, must be ``range(n_classes)``).
@@ -195,7 +202,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     fp_cost, fn_cost : float or None
         Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``; the positive class defaults to
         ``classes_[1]``.
-    prior_correction : "auto", bool
+    prior_correction : "auto" or bool
         Re-weight the probabilities from the class mix the estimator was trained on
         (``training_prior_``) to the real one (``class_prior_``) before deciding, so that weights
         or resampling and costs are not counted twice. ``"auto"`` does so when the (final step

@@ -18,7 +18,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
 
     Parameters
     ----------
-    model : callable, keras.Model or None
+    model : callable, keras.Model, or None
         A function that returns a ``keras.Model``. It receives, by the names in its signature,
         any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
         ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
@@ -54,7 +54,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
     verbose : int
         Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
-    random_state : None, int or RandomState
+    random_state : None, int, or RandomState
         Seeds weight initialisation, shuffling, the validation split and the strategies, so
         that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
     warm_start : bool
@@ -82,11 +82,33 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     _target_validation_kwargs = {"multi_output": True, "y_numeric": True}
 
     def partial_fit(self, X, y, sample_weight=None):
-        """Train for one epoch, continuing from the current network if there is one."""
+        """Train for one epoch, continuing from the current network if there is one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), or None
+            Per-row weights, multiplied with the weighting strategy's weights.
+
+        Returns
+        -------
+        self
+        """
         return self._fit(X, y, sample_weight, epochs=1, warm=True)
 
     def predict(self, X) -> np.ndarray:
-        """Return predictions of shape (n_samples,) or (n_samples, n_outputs)."""
+        """Return predictions of shape (n_samples,) or (n_samples, n_outputs).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
         outputs = self._forward(X).astype(np.float64)
         return outputs if self._y_is_2d else outputs[:, 0]
 

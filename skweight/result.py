@@ -160,7 +160,7 @@ class ComparisonResult:
 
         Parameters
         ----------
-        path : str, path or None
+        path : str, path, or None
             Save the figure there as PNG.
         title : str or None
             Figure title.

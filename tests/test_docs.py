@@ -68,21 +68,39 @@ def _griffe_object(package, obj):
 
 
 def _sections(gobj, kind: str) -> list:
+    """A docstring section's entries as mkdocstrings renders them: what the docstring lacks,
+    griffe fills in from the signature (defaults, and annotations)."""
     if gobj.docstring is None:
         return []
     parsed = gobj.docstring.parse("numpy")
     return [item for s in parsed if s.kind.value == kind for item in s.value]
 
 
+def _stated_types(gobj, kind: str) -> dict[str, str]:
+    """The type each entry's docstring itself states ("" if none), parsed without the
+    signature that would fill a missing one in."""
+    if gobj.docstring is None:
+        return {}
+    parsed = griffe.Docstring(gobj.docstring.value, parser="numpy").parse("numpy")
+    return {
+        item.name.lstrip("*"): str(item.annotation or "")
+        for s in parsed
+        if s.kind.value == kind
+        for item in s.value
+    }
+
+
 def _documented_parameters(gobj, obj) -> list:
     """Parameters as mkdocstrings shows them (``merge_init_into_class``: the class's own
     section, else its ``__init__``'s; a dataclass documents its fields as attributes)."""
-    found = _sections(gobj, "parameters")
-    if not found and inspect.isclass(obj) and "__init__" in gobj.members:
-        found = _sections(gobj.members["__init__"], "parameters")
-    if not found and inspect.isclass(obj) and hasattr(obj, "__dataclass_fields__"):
-        found = _sections(gobj, "attributes")
-    return found
+    for source, kind in [(gobj, "parameters"), (gobj.members.get("__init__"), "parameters"),
+                         (gobj, "attributes")]:  # fmt: skip
+        if source is None or (kind == "attributes" and not hasattr(obj, "__dataclass_fields__")):
+            continue
+        found = _sections(source, kind)
+        if found:
+            return found, _stated_types(source, kind)
+    return [], {}
 
 
 def _same_default(documented, actual) -> bool:
@@ -99,8 +117,9 @@ def _same_default(documented, actual) -> bool:
         return False
 
 
-def _check(label: str, documented: list, signature: inspect.Signature, complete: bool):
-    """What is wrong with ``documented`` against ``signature`` (a list of sentences)."""
+def _check(label, documented, stated, signature, complete):
+    """What is wrong with ``documented`` (as rendered; ``stated``: the types the docstring
+    gives) against ``signature``, as a list of sentences."""
     problems = []
     params = {name: p for name, p in signature.parameters.items() if name not in ("self", "cls")}
     names = [d.name.lstrip("*") for d in documented]
@@ -111,8 +130,11 @@ def _check(label: str, documented: list, signature: inspect.Signature, complete:
         if name not in params:
             problems.append(f"{label}: documents {entry.name!r}, which is not in its signature")
             continue
-        if not entry.annotation or not str(entry.annotation).strip():
+        shown = str(entry.annotation or "").strip()
+        if not stated.get(name):
             problems.append(f"{label}: {entry.name!r} has no type")
+        elif shown.startswith("(") or " - " in shown:  # parsed as a tuple or a subtraction
+            problems.append(f"{label}: {entry.name!r} has its type shown as {shown!r}")
         param = params[name]
         if param.kind in VARIADIC or not hasattr(entry, "default"):  # attributes show none
             continue
@@ -159,8 +181,8 @@ def test_api_reference_matches_the_signatures(package):
     assert len(objects) >= 20, "the reference pages list fewer objects than expected"
     for path, obj in objects:
         gobj = _griffe_object(package, obj)
-        documented = _documented_parameters(gobj, obj)
-        problems += _check(path, documented, inspect.signature(obj), complete=True)
+        documented, stated = _documented_parameters(gobj, obj)
+        problems += _check(path, documented, stated, inspect.signature(obj), complete=True)
         if not inspect.isclass(obj):
             continue
         for name, member in vars(obj).items():  # public methods defined on the class
@@ -170,41 +192,71 @@ def test_api_reference_matches_the_signatures(package):
                 member = member.__func__
             if not inspect.isfunction(member):
                 continue
-            method_doc = _sections(gobj.members[name], "parameters")
+            method = gobj.members[name]
+            method_doc = _sections(method, "parameters")
             if method_doc:
-                problems += _check(
-                    f"{path}.{name}", method_doc, inspect.signature(member), complete=False
-                )
+                stated = _stated_types(method, "parameters")
+                signature = inspect.signature(member)
+                problems += _check(f"{path}.{name}", method_doc, stated, signature, False)
     assert not problems, "the API reference disagrees with the code:\n" + "\n".join(problems)
 
 
-def test_checks_catch_a_wrong_docstring():
-    """The check above fails on the kind of docstring the reference once rendered wrongly."""
+WRONG = {
+    "f": (
+        '''def f(a, b=1, *, c="x"):
+    """Parameters
+    ----------
+    a, b : int
+    c
+        No type.
+    """''',
+        # grouped entries lose the defaults of all but the first name
+        ["f: 'b' shows default None; the signature says 1", "f: 'c' has no type"],
+    ),
+    "g": (
+        '''def g(a, b=1):
+    """Parameters
+    ----------
+    a : int
+    b : int, default=2
+    """''',
+        ["g: 'b' shows default 2; the signature says 1"],
+    ),
+    "h": (
+        '''def h(x, y=None):
+    """Parameters
+    ----------
+    x : array-like
+    y : None, int or str
+    """''',
+        [
+            "h: 'x' has its type shown as 'array - like'",
+            "h: 'y' has its type shown as '(None, int or str)'",
+        ],
+    ),
+    "k": (
+        '''def k(a, b):
+    """Parameters
+    ----------
+    a : int
+    """''',
+        ["k: parameter 'b' is not documented"],
+    ),
+}
 
-    def f(a, b=1, *, c="x"):
-        """Parameters
-        ----------
-        a, b : int
-        c
-            No type.
-        """
 
-    sections = griffe.Docstring(inspect.getdoc(f), parser="numpy").parse("numpy")
-    documented = [item for s in sections if s.kind.value == "parameters" for item in s.value]
-    problems = _check("f", documented, inspect.signature(f), complete=True)
-    assert any("'c' has no type" in p for p in problems), problems
-
-    def g(a, b=1):
-        """Parameters
-        ----------
-        a : int
-        b : int, default=2
-        """
-
-    sections = griffe.Docstring(inspect.getdoc(g), parser="numpy").parse("numpy")
-    documented = [item for s in sections if s.kind.value == "parameters" for item in s.value]
-    problems = _check("g", documented, inspect.signature(g), complete=True)
-    assert problems == ["g: 'b' shows default 2; the signature says 1"]
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_checks_catch_a_wrong_docstring(name):
+    """The checks fail on the kinds of docstring the reference once rendered wrongly."""
+    code, expected = WRONG[name]
+    namespace = {}
+    exec(code, namespace)  # the function, for inspect.signature
+    with griffe.temporary_visited_module(code, docstring_parser="numpy") as module:
+        gobj = module[name]
+        documented = _sections(gobj, "parameters")
+        stated = _stated_types(gobj, "parameters")
+        signature = inspect.signature(namespace[name])
+        assert _check(name, documented, stated, signature, complete=True) == expected
 
 
 # ---------------------------------------------------------------------- pages

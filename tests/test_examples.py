@@ -40,7 +40,7 @@ EXPECTED = {
         r"^== breast cancer \(1\.7:1\): 357 benign, 212 malignant",
         r"^one-standard-error rule on cost: +\S+ \(accuracy \d\.\d{3}, cost \d\.\d{3}\)$",
         r"^1\.7:1 verdict: (yes, weight it|no weighting needed|no: )",
-        r"^1\.7:1 cost per row: none \d\.\d{3}, cost-decision \d\.\d{3}, cheapest weighting",
+        r"^1\.7:1 costs: none \d\.\d{3}, cost-decision \d\.\d{3}, best weighting \S+ \d\.\d{3}$",
         r"^16:1 pick: \S+ \(cost \d\.\d{3} per row\)$",
         r"^1\.7:1 balanced vs none: accuracy \d\.\d{3} -> \d\.\d{3}, cost \d\.\d{3} -> ",
     ],
