@@ -132,7 +132,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        classes : array-like or None
+        classes : array-like of shape (n_classes,), or None
             Every class; needed on the first call if ``y`` may not contain them all.
         sample_weight : array-like of shape (n_samples,), or None
             Per-row weights, multiplied with the weighting strategy's weights.
