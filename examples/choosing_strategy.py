@@ -95,14 +95,17 @@ for tag, (title, X_d, y_d) in datasets.items():
 
     cost, accuracy = table.cost_mean, table.score_mean
     weighted = cost[WEIGHTED].idxmin()  # the cheapest way of weighting
-    if by_cost in WEIGHTED:
-        verdict = f"yes, weight it: the one-standard-error rule picks {by_cost}"
+    within = "within one standard error of the cheapest"
+    if by_cost in WEIGHTED:  # no simpler, unweighted candidate came within one SE
+        verdict, why = "yes, weight it", f"no unweighted candidate comes {within}"
     elif by_cost == "cost-decision":
-        verdict = "no weighting needed if you decide by cost (the rule's pick)"
+        verdict = "not needed if you decide by cost"
+        why = f"deciding by cost, unweighted, is {within}"
     else:
-        verdict = f"no: the rule picks {by_cost}, which trains without weights"
+        verdict, why = "no", f"{by_cost}, unweighted, is {within}"
     answers += [
         f"{tag} verdict: {verdict}",
+        f"{tag} why: {why}",
         f"{tag} costs: none {cost['none']:.3f}, cost-decision "
         f"{cost['cost-decision']:.3f}, best weighting {weighted} "
         f"{cost[weighted]:.3f}",

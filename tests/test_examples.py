@@ -39,7 +39,8 @@ EXPECTED = {
     "choosing_strategy.py": [
         r"^== breast cancer \(1\.7:1\): 357 benign, 212 malignant",
         r"^one-standard-error rule on cost: +\S+ \(accuracy \d\.\d{3}, cost \d\.\d{3}\)$",
-        r"^1\.7:1 verdict: (yes, weight it|no weighting needed|no: )",
+        r"^1\.7:1 verdict: (yes, weight it|not needed if you decide by cost|no)$",
+        r"^1\.7:1 why: .* within one standard error of the cheapest$",
         r"^1\.7:1 costs: none \d\.\d{3}, cost-decision \d\.\d{3}, best weighting \S+ \d\.\d{3}$",
         r"^16:1 pick: \S+ \(cost \d\.\d{3} per row\)$",
         r"^1\.7:1 balanced vs none: accuracy \d\.\d{3} -> \d\.\d{3}, cost \d\.\d{3} -> ",
