@@ -19,7 +19,7 @@ from ._common import equivalent_training_set, have_scikeras, interleaved, make_d
 def candidate_strategies() -> dict[str, Any]:
     """Every ``weighting=`` value skweight accepts at run time, keyed by a readable label.
 
-    Named strategies come from ``NAMED_STRATEGIES``; a class-weight dict, imbalanced-learn
+    Named strategies come from ``named_strategies()``; a class-weight dict, imbalanced-learn
     samplers and a per-epoch ``Resampler`` are added when skweight accepts them.
     """
     from imblearn.over_sampling import RandomOverSampler
@@ -27,7 +27,7 @@ def candidate_strategies() -> dict[str, Any]:
 
     from skweight import weighting as wmod
 
-    candidates: dict[str, Any] = {name: name for name in wmod.NAMED_STRATEGIES}
+    candidates: dict[str, Any] = {name: name for name in wmod.named_strategies()}
     candidates["dict {1: 5}"] = {1: 5.0}
     candidates["RandomOverSampler"] = RandomOverSampler(random_state=0)
     candidates["RandomUnderSampler"] = RandomUnderSampler(random_state=0)

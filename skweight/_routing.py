@@ -13,6 +13,12 @@ from typing import Any
 #: Prefixes of the keyword parameters that the estimators accept and route.
 ROUTED_PREFIXES = ("model", "loss", "optimizer", "compile", "fit", "predict")
 
+#: ``fit`` arguments that skweight owns; passing them as ``fit__*`` is an error.
+RESERVED_FIT_KWARGS = {
+    "x", "y", "sample_weight", "class_weight", "epochs", "batch_size", "validation_split",
+    "validation_data", "callbacks", "verbose", "shuffle",
+}  # fmt: skip
+
 
 def is_routed(name: str) -> bool:
     """Return True if ``name`` is a routed parameter such as ``optimizer__learning_rate``."""
@@ -24,6 +30,23 @@ def routed(params: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     """Return the parameters routed to ``prefix``, with the prefix removed."""
     head = prefix + "__"
     return {key[len(head) :]: value for key, value in params.items() if key.startswith(head)}
+
+
+def check_routed_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``params`` if every key is routed and none sets what skweight owns, else raise."""
+    unknown = [key for key in params if not is_routed(key)]
+    if unknown:
+        raise ValueError(
+            f"Unknown parameter(s) {unknown}; keyword parameters must be routed, starting "
+            f"with one of {[p + '__' for p in ROUTED_PREFIXES]}."
+        )
+    reserved = RESERVED_FIT_KWARGS.intersection(routed(params, "fit"))
+    if reserved:
+        raise ValueError(
+            f"fit__{sorted(reserved)[0]} is set by skweight itself; use the estimator's own "
+            "parameter (weighting= instead of class_weight, sample_weight in fit)."
+        )
+    return dict(params)
 
 
 def call_with_signature(func: Callable, available: Mapping[str, Any]) -> Any:

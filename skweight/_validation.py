@@ -30,27 +30,6 @@ def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
     return weights
 
 
-def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int, or raise naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def check_fraction(value, name: str) -> float:
-    """Return ``value`` as a float in [0, 1), or raise naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a float in [0, 1); got {value!r}.")
-    return float(value)
-
-
-def check_bool(value, name: str) -> bool:
-    """Return ``value`` as a bool, or raise naming the parameter (no truthy strings)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False; got {value!r}.")
-    return bool(value)
-
-
 def check_callbacks(callbacks) -> list:
     """Return ``callbacks`` as a new list of Keras callbacks, or raise naming the parameter."""
     import keras

@@ -1,13 +1,18 @@
 """The estimator shared by ``WeightedKerasClassifier`` and ``WeightedKerasRegressor``.
 
-``fit`` reads top to bottom: validate -> resolve the weighting strategy -> prepare data and
-weights -> build and compile the model -> train. Subclasses supply the target-specific parts
-(how ``y`` is encoded, the output layer, the default loss, what ``predict`` returns).
+``fit`` is five named steps, each a method below: check the parameters (and resolve the
+weighting strategy) -> check the data -> prepare the training rows and their weights -> build
+and compile the network -> train. If any step fails, the estimator goes back to the state it had
+before the call. Subclasses supply the target-specific parts (how ``y`` is encoded, the output
+layer, the default loss, what ``predict`` returns).
 """
 
 from __future__ import annotations
 
+import numbers
 import warnings
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import keras
@@ -15,41 +20,38 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compile import make_loss, make_optimizer, needs_one_hot
-from ._mlp import build_mlp
-from ._nan_guard import NonFiniteLossGuard
-from ._predict import predict_in_batches
-from ._routing import ROUTED_PREFIXES, call_with_signature, is_routed, routed
-from ._training_rows import finalize_weights, split_validation
-from ._val_loss import UnweightedValidationLoss, weighted_validation
-from ._validation import (
-    check_bool,
-    check_callbacks,
-    check_fraction,
-    check_positive_int,
-    check_sample_weight,
-    seed_from,
+from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
+from ._fitted_state import FittedState
+from ._holdout import split_validation
+from ._keras import (
+    build_mlp,
+    check_hidden_layer_sizes,
+    default_compile_kwargs,
+    keras_fit_data,
+    make_loss,
+    make_optimizer,
+    needs_one_hot,
+    predict_in_batches,
 )
-from .weighting import TrainingSet, resolve_weighting
-from .weighting.epochs import keras_fit_data
+from ._params import Bool, Interval, check_params
+from ._routing import call_with_signature, check_routed_params, is_routed, routed
+from ._validation import check_callbacks, check_sample_weight, seed_from
+from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
+
+__all__ = ["BaseWeightedKeras", "default_compile_kwargs"]
 
 
-def default_compile_kwargs() -> dict[str, Any]:
-    """Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them.
+@dataclass(frozen=True)
+class _FitSettings:
+    """What the parameter check decided for one fit."""
 
-    Several steps per execution amortise the per-step dispatch cost. On TensorFlow, XLA
-    compilation costs more than it saves on the small, short fits typical of model selection;
-    on JAX, compilation is what makes training fast ("auto" keeps it on).
-    """
-    on_tensorflow = keras.backend.backend() == "tensorflow"
-    return {"steps_per_execution": 32, "jit_compile": False if on_tensorflow else "auto"}
-
-
-#: ``fit`` arguments that skweight owns; passing them as ``fit__*`` is an error.
-_RESERVED_FIT_KWARGS = {
-    "x", "y", "sample_weight", "class_weight", "epochs", "batch_size", "validation_split",
-    "validation_data", "callbacks", "verbose", "shuffle",
-}  # fmt: skip
+    epochs: int
+    warm: bool
+    seed: int | None
+    strategy_seed: int | None
+    strategy: WeightingStrategy
+    callbacks: list
+    routed: dict[str, Any]
 
 
 class BaseWeightedKeras(BaseEstimator):
@@ -100,6 +102,17 @@ class BaseWeightedKeras(BaseEstimator):
         self.prior_correction = prior_correction
         self._routed_params = routed_params
 
+    _parameter_constraints = {
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "epochs": [Interval(numbers.Integral, 1, None)],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "shuffle": [Bool],
+        "warm_start": [Bool],
+        "normalize_weights": [Bool],
+        "prior_correction": [Bool],
+    }
+
     # ------------------------------------------------------------------ parameters
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         params = super().get_params(deep=deep)
@@ -112,22 +125,6 @@ class BaseWeightedKeras(BaseEstimator):
             self._routed_params = {**self._routed_params, **routed_updates}
         rest = {key: value for key, value in params.items() if key not in routed_updates}
         return super().set_params(**rest) if rest else self
-
-    def _check_routed_params(self) -> dict[str, Any]:
-        params = self._routed_params
-        unknown = [key for key in params if not is_routed(key)]
-        if unknown:
-            raise ValueError(
-                f"Unknown parameter(s) {unknown}; keyword parameters must be routed, starting "
-                f"with one of {[p + '__' for p in ROUTED_PREFIXES]}."
-            )
-        reserved = _RESERVED_FIT_KWARGS.intersection(routed(params, "fit"))
-        if reserved:
-            raise ValueError(
-                f"fit__{sorted(reserved)[0]} is set by skweight itself; use the estimator's own "
-                "parameter (weighting= instead of class_weight, sample_weight in fit)."
-            )
-        return params
 
     def save(self, path, **kwargs):
         """Save to a directory or ``.zip``; see ``skweight.persistence.save``."""
@@ -160,87 +157,100 @@ class BaseWeightedKeras(BaseEstimator):
         return self._fit(X, y, sample_weight, epochs=self.epochs, warm=self.warm_start)
 
     def _fit(self, X, y, sample_weight, *, epochs, warm, classes=None):
-        fresh = not (warm and hasattr(self, "model_"))
-        try:
-            return self._fit_steps(X, y, sample_weight, epochs=epochs, warm=warm, classes=classes)
-        except BaseException:
-            if fresh:  # a failed fit leaves no half-built or diverged network to predict with
-                vars(self).pop("model_", None)
-            raise
-
-    def _fit_steps(self, X, y, sample_weight, *, epochs, warm, classes=None):
+        """Fit in named steps; a failed fit leaves the estimator as it was before the call."""
         warm = warm and hasattr(self, "model_")
-        # 1. validate
-        routed_params = self._check_routed_params()
-        epochs = check_positive_int(epochs, "epochs")
-        batch_size = check_positive_int(self.batch_size, "batch_size")
-        validation_split = check_fraction(self.validation_split, "validation_split")
+        before = FittedState(self, keep_weights=warm)
+        try:
+            settings = self._check_params(epochs, warm)
+            data = self._check_data(X, y, sample_weight, warm, classes)
+            train, validation = self._prepare_rows(data, settings)
+            self._build_and_compile(settings)
+            self._train(train, validation, settings)
+        except BaseException:
+            before.restore(self)
+            raise
+        return self
+
+    def _check_params(self, epochs, warm: bool) -> _FitSettings:
+        """Step 1: every parameter, the weighting strategy's included, before any data work."""
+        routed_params = check_routed_params(self._routed_params)
+        check_params({**self.get_params(deep=False), "epochs": epochs}, self._parameter_constraints)
+        if self.model is None:
+            check_hidden_layer_sizes(self.hidden_layer_sizes)
         seed = seed_from(self.random_state)
-        for flag in ("shuffle", "warm_start", "normalize_weights", "prior_correction"):
-            check_bool(getattr(self, flag), flag)
-        check_callbacks(self.callbacks)
-        X, y = self._validate_data(X, y, reset=not warm)
-        y_encoded = self._encode_target(y, reset=not warm, classes=classes)
-        sample_weight = check_sample_weight(sample_weight, X)
-
-        # 2. resolve the weighting strategy
-        self.weighting_ = resolve_weighting(self.weighting)
-
-        # 3. prepare data and weights (validation rows are split off before any resampling)
-        train, validation = split_validation(
-            TrainingSet(X, y_encoded, sample_weight), validation_split, seed,
-            stratify=self._stratify_validation,
-        )  # fmt: skip
-        original = train
         strategy_seed = seed  # a continued fit (partial_fit, warm_start) draws new resamples
         if warm and seed is not None:
             strategy_seed = (seed + len(self.history_.get("loss", []))) % 2**32
-        train = self.weighting_.prepare(
-            train.X, train.y, train.sample_weight,
-            classes=getattr(self, "classes_", None), random_state=strategy_seed,
+        return _FitSettings(
+            epochs=int(epochs), warm=warm, seed=seed, strategy_seed=strategy_seed,
+            strategy=resolve_weighting(self.weighting),
+            callbacks=check_callbacks(self.callbacks), routed=routed_params,
         )  # fmt: skip
-        train = finalize_weights(train, normalize=self.normalize_weights)
-        self._check_training_rows(train)
-        self._record_training_mix(original, train)
-        validation = weighted_validation(
-            self.weighting_, validation, getattr(self, "classes_", None), self.normalize_weights
+
+    def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
+        """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
+        X, y = self._validate_data(X, y, reset=not warm)
+        y = self._encode_target(y, reset=not warm, classes=classes)
+        return TrainingSet(X, y, check_sample_weight(sample_weight, X))
+
+    def _prepare_rows(self, data: TrainingSet, settings: _FitSettings):
+        """Step 3: hold out validation rows, then let the strategy make the training rows."""
+        train, validation = split_validation(
+            data, self.validation_split, settings.seed, stratify=self._stratify_validation
+        )
+        strategy = settings.strategy
+        rows = strategy.prepare(
+            train.X, train.y, train.sample_weight, classes=getattr(self, "classes_", None),
+            random_state=settings.strategy_seed, normalize=self.normalize_weights,
+        )  # fmt: skip
+        self._check_training_rows(rows)
+        self.weighting_ = strategy
+        self._record_training_mix(train, rows)
+        if validation is not None:
+            weights = strategy.validation_weights(
+                validation.X, validation.y, validation.sample_weight,
+                normalize=self.normalize_weights,
+            )  # fmt: skip
+            validation = replace(validation, sample_weight=weights)
+        return rows, validation
+
+    def _build_and_compile(self, settings: _FitSettings) -> None:
+        """Step 4: a fresh network (or the fitted one, continuing), compiled with the loss."""
+        if settings.seed is not None:
+            keras.utils.set_random_seed(settings.seed)
+        if not settings.warm:
+            self.model_ = self._build_model(settings.routed, settings.seed)
+        if settings.warm and self.model_.compiled:
+            return
+        loss = self.weighting_.make_loss(
+            self._resolve_loss(settings.routed), target_type=self.target_type_
+        )
+        self.model_.compile(
+            optimizer=make_optimizer(self.optimizer, routed(settings.routed, "optimizer")),
+            loss=loss,
+            **{**default_compile_kwargs(), **routed(settings.routed, "compile")},
         )
 
-        # 4. build and compile the model
-        if seed is not None:
-            keras.utils.set_random_seed(seed)
-        if not warm:
-            self.model_ = self._build_model(routed_params, seed)
-        if not warm or not self.model_.compiled:
-            loss = self.weighting_.make_loss(
-                self._resolve_loss(routed_params), target_type=self.target_type_
-            )
-            self.model_.compile(
-                optimizer=make_optimizer(self.optimizer, routed(routed_params, "optimizer")),
-                loss=loss,
-                **{**default_compile_kwargs(), **routed(routed_params, "compile")},
-            )
-        one_hot = needs_one_hot(self.model_.loss)
-        callbacks = [NonFiniteLossGuard(), *check_callbacks(self.callbacks)]
+    def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
+        """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
+        target = partial(self._keras_target, one_hot=needs_one_hot(self.model_.loss))
+        callbacks = [NonFiniteLossGuard(), *settings.callbacks]
+        validation_data = None
         if validation is not None:
-            y_val = self._keras_target(validation.y, one_hot)
+            y_val = target(validation.y)
             callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val))
-
-        # 5. train (an index-based dataset when the strategy resamples at every epoch)
+            validation_data = (validation.X, y_val)
+            if validation.sample_weight is not None:
+                validation_data += (validation.sample_weight.astype("float32"),)
         data = keras_fit_data(
-            train, lambda y: self._keras_target(y, one_hot),
-            batch_size=batch_size, shuffle=self.shuffle, seed=strategy_seed,
+            train, target, batch_size=self.batch_size, shuffle=self.shuffle,
+            seed=settings.strategy_seed,
         )  # fmt: skip
         history = self.model_.fit(
-            **data,
-            epochs=epochs,
-            callbacks=callbacks,
-            verbose=self.verbose,
-            validation_data=self._keras_validation(validation, one_hot),
-            **routed(routed_params, "fit"),
-        )
-        self._record_history(history.history, append=warm)
-        return self
+            **data, epochs=settings.epochs, callbacks=callbacks, verbose=self.verbose,
+            validation_data=validation_data, **routed(settings.routed, "fit"),
+        )  # fmt: skip
+        self._record_history(history.history, append=settings.warm)
 
     def _build_model(self, routed_params: dict[str, Any], seed: int | None = None) -> keras.Model:
         n_units, output_activation = self._output_spec()
@@ -290,14 +300,6 @@ class BaseWeightedKeras(BaseEstimator):
     def _model_facts(self) -> dict[str, Any]:
         names = ("n_features_in_", "n_classes_", "n_outputs_", "target_type_", "classes_")
         return {name: getattr(self, name) for name in names if hasattr(self, name)}
-
-    def _keras_validation(self, validation: TrainingSet | None, one_hot: bool):
-        if validation is None:
-            return None
-        y_val = self._keras_target(validation.y, one_hot)
-        if validation.sample_weight is None:
-            return validation.X, y_val
-        return validation.X, y_val, validation.sample_weight.astype("float32")
 
     def _record_history(self, history: dict[str, list], append: bool) -> None:
         new = {key: [float(v) for v in values] for key, values in history.items()}

@@ -8,11 +8,13 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import validate_data
 
 from .base import BaseWeightedKeras
+from .persistence import register_savable
 from .prior import correct_prior
 from .weighting import TrainingSet
 from .weighting.multilabel import label_training_prior
 
 
+@register_savable
 class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     """Keras 3 classifier with weighting as a hyperparameter.
 
@@ -91,6 +93,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     target_type_ : str
         ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"`` (then ``classes_`` are the
         label indices and ``class_prior_``/``training_prior_`` each label's positive rate).
+    indicator_dtype_ : numpy.dtype
+        Multi-label targets only: the dtype of the indicator matrix ``y``, which ``predict``
+        returns.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.
@@ -188,7 +193,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         """
         proba = self.predict_proba(X)
         if self._multilabel:
-            return (proba >= 0.5).astype(self._label_dtype)
+            return (proba >= 0.5).astype(self.indicator_dtype_)
         return self.classes_[np.argmax(proba, axis=1)]
 
     # ------------------------------------------------------------------ hooks
@@ -228,7 +233,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             self.classes_ = np.arange(y.shape[1])
             self.n_classes_ = self.n_outputs_ = y.shape[1]
             self.target_type_ = "multilabel-indicator"
-            self._label_dtype = y.dtype
+            self.indicator_dtype_ = y.dtype
         elif y.ndim != 2 or y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has shape {y.shape}; the fitted network predicts "

@@ -77,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strategies",
         metavar="NAMES",
-        help="comma-separated subset of: cost-decision, tuned-threshold, none, balanced, focal, "
-        "oversample, undersample, cost-weights (default: all)",
+        help=f"comma-separated subset of: {', '.join(_strategy_names())} (default: all)",
     )
     run.add_argument(
         "--selection",
@@ -261,13 +260,20 @@ def resolve_cost(args, classes: np.ndarray, positive) -> tuple[np.ndarray, str]:
     return matrix, f"missing a {positive} (FN) costs {fn:g}, a false alarm (FP) {fp:g}"
 
 
+def _strategy_names() -> list[str]:
+    """The candidates ``--strategies`` accepts: the baselines and the registered candidates."""
+    from .compare import simplicity_ranks
+
+    return list(simplicity_ranks())
+
+
 def _strategies(text: str | None):
-    from .compare import BASELINES, default_strategies
+    from .compare import BASELINES
 
     if text is None:
         return None, True
     names = [n.strip() for n in text.split(",") if n.strip()]
-    valid = list(BASELINES) + list(default_strategies([[0, 1], [1, 0]]))
+    valid = _strategy_names()
     unknown = [n for n in names if n not in valid]
     if unknown or not names:
         raise UsageError(
@@ -281,6 +287,7 @@ def _compare(args) -> int:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from ._params import InvalidParameterError
     from .classifier import WeightedKerasClassifier
     from .compare import compare_weightings
 
@@ -298,10 +305,6 @@ def _compare(args) -> int:
         raise UsageError(f"--cv {args.cv}: the smallest class has only {counts.min()} rows.")
     matrix, cost_text = resolve_cost(args, classes, positive)
     strategies, baselines = _strategies(args.strategies)
-    if positive is None and baselines is True:
-        baselines = ["cost-decision"]
-    elif positive is None and "tuned-threshold" in (baselines or []):
-        raise UsageError("--strategies: tuned-threshold needs a binary target.")
 
     mix = ", ".join(f"{c} {n}" for c, n in zip(classes, counts, strict=True))
     print(
@@ -334,23 +337,26 @@ def _compare(args) -> int:
         ),
     )
     start = time.perf_counter()
-    result = compare_weightings(
-        estimator,
-        X,
-        y,
-        strategies=strategies,
-        cost_matrix=matrix,
-        labels=classes,
-        pos_label=positive,
-        baselines=baselines,
-        cv=args.cv,
-        n_repeats=args.repeats,
-        selection=args.selection,
-        threshold_cv=args.threshold_cv,
-        n_jobs=args.n_jobs,
-        verbose=0 if args.quiet else 2 if args.verbose else 1,
-        random_state=args.random_state,
-    )
+    try:
+        result = compare_weightings(
+            estimator,
+            X,
+            y,
+            strategies=strategies,
+            cost_matrix=matrix,
+            labels=classes,
+            pos_label=positive,
+            baselines=baselines,
+            cv=args.cv,
+            n_repeats=args.repeats,
+            selection=args.selection,
+            threshold_cv=args.threshold_cv,
+            n_jobs=args.n_jobs,
+            verbose=0 if args.quiet else 2 if args.verbose else 1,
+            random_state=args.random_state,
+        )
+    except InvalidParameterError as exc:  # checked before any fit
+        raise UsageError(str(exc)) from exc
     elapsed = time.perf_counter() - start
 
     out = Path(args.out)

@@ -6,31 +6,35 @@ cost-proportional weights) and two baselines that need no weighting at all: the 
 model deciding by minimum expected cost, and the unweighted model with a threshold tuned by
 ``TunedThresholdClassifierCV`` (binary only). Every candidate sees the same repeated stratified
 folds. The winner is chosen by the one-standard-error rule: the simplest candidate whose mean
-cost is within one standard error of the lowest (see ``SIMPLICITY_ORDER``).
+cost is within one standard error of the lowest (see ``SIMPLICITY_ORDER``). The default
+candidates and their simplicity ranks come from the strategy registry
+(``skweight.weighting.registry``).
 """
 
 from __future__ import annotations
 
-import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone, is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import (
     GridSearchCV,
     RepeatedStratifiedKFold,
-    TunedThresholdClassifierCV,
 )
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import _check_sample_weight
 
-from ._scoring import comparison_scorers, fold_scores, standard_error
-from .cost import make_cost_scorer
-from .decision import MinimumCostClassifier, align_cost_matrix
+from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
+from ._params import InvalidParameterError
+from ._scoring import comparison_scorers
+from ._selection import OneStandardErrorRule
+from .cost import align_cost_matrix
 from .result import ComparisonResult
-from .weighting import resolve_weighting
+from .weighting import registered_strategies, resolve_weighting
 
 __all__ = [
     "BASELINES",
@@ -39,179 +43,37 @@ __all__ = [
     "StrategyCandidate",
     "compare_weightings",
     "default_strategies",
+    "simplicity_ranks",
 ]
 
-#: Candidates that train without weighting and act on the decision instead.
-BASELINES = ("cost-decision", "tuned-threshold")
 
-#: The one-standard-error rule prefers earlier entries. Deciding by cost changes nothing in
-#: training and has no fitted knob; the plain model ignores costs; a tuned threshold fits one
-#: number; class weights change the loss; resampling discards or repeats rows; focal loss
-#: changes the loss per row. Strategies not listed come last, in the order given.
-SIMPLICITY_ORDER = (
-    "cost-decision",
-    "none",
-    "tuned-threshold",
-    "balanced",
-    "cost-weights",
-    "undersample",
-    "oversample",
-    "focal",
-)
+def _registered_candidates() -> list:
+    return [c for entry in registered_strategies() for c in entry.candidates]
+
+
+def simplicity_ranks() -> dict[str, int]:
+    """``{candidate name: rank}`` of the baselines and the registered default candidates."""
+    ranks = {c.name: c.simplicity for c in _registered_candidates()}
+    return dict(sorted({**BASELINE_SIMPLICITY, **ranks}.items(), key=lambda item: item[1]))
+
+
+#: The candidates from simplest to least simple; the one-standard-error rule prefers earlier
+#: ones (class weights change the loss; resampling discards or repeats rows; focal loss changes
+#: the loss per row). Strategies not listed come last, in the order given.
+SIMPLICITY_ORDER = tuple(simplicity_ranks())
 
 
 def default_strategies(cost_matrix=None, random_state=None) -> dict[str, Any]:
-    """Return the default ``{name: weighting}`` strategies.
+    """Return the default ``{name: weighting}`` strategies, from the strategy registry.
 
     ``cost_matrix`` (in the order of the estimator's ``classes_``) adds ``"cost-weights"``.
     """
-    from imblearn.over_sampling import RandomOverSampler
-    from imblearn.under_sampling import RandomUnderSampler
-
-    from .weighting import CostSensitiveWeights
-
-    strategies: dict[str, Any] = {
-        "none": None,
-        "balanced": "balanced",
-        "focal": "focal",
-        "oversample": RandomOverSampler(random_state=random_state),
-        "undersample": RandomUnderSampler(random_state=random_state),
+    matrix = None if cost_matrix is None else np.asarray(cost_matrix, dtype=float)
+    return {
+        c.name: c.make(matrix, random_state)
+        for c in _registered_candidates()
+        if matrix is not None or not c.needs_cost
     }
-    if cost_matrix is not None:
-        strategies["cost-weights"] = CostSensitiveWeights(np.asarray(cost_matrix).tolist())
-    return strategies
-
-
-def _weighting_param(estimator) -> str:
-    """The name of ``estimator``'s weighting parameter (``weighting`` or ``step__weighting``)."""
-    names = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "weighting"]
-    if "weighting" in names:
-        return "weighting"
-    if len(names) != 1:
-        raise ValueError(
-            f"estimator must have exactly one weighting parameter (e.g. a "
-            f"WeightedKerasClassifier, alone or as a pipeline step); found {names or 'none'}."
-        )
-    return names[0]
-
-
-class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """One candidate of ``compare_weightings``: ``estimator`` trained the ``strategy`` way.
-
-    Parameters
-    ----------
-    estimator : classifier with a ``weighting`` parameter
-    strategy : str
-        A key of ``strategies``, ``"cost-decision"`` (unweighted, then
-        ``skweight.decision.MinimumCostClassifier``) or ``"tuned-threshold"``
-        (unweighted, in ``TunedThresholdClassifierCV`` scored by cost).
-    strategies : dict
-        ``{name: weighting value}``.
-    cost_matrix : ndarray
-        Costs in the order of the classes of ``y``.
-    threshold_cv : int
-        Folds of the threshold tuning.
-    verbose : int
-        Print one line per fit when > 0.
-    """
-
-    def __init__(
-        self, estimator, strategy="none", strategies=None, cost_matrix=None, threshold_cv=3,
-        verbose=0,
-    ):  # fmt: skip
-        self.estimator = estimator
-        self.strategy = strategy
-        self.strategies = strategies
-        self.cost_matrix = cost_matrix
-        self.threshold_cv = threshold_cv
-        self.verbose = verbose
-
-    def _build(self, classes: np.ndarray):
-        model = clone(self.estimator)
-        param = _weighting_param(model)
-        strategies = self.strategies or {}
-        if self.strategy in BASELINES:
-            model.set_params(**{param: None})
-            if self.strategy == "cost-decision":
-                return MinimumCostClassifier(model, cost_matrix=self.cost_matrix, labels=classes)
-            scorer = make_cost_scorer(self.cost_matrix, labels=classes)
-            return TunedThresholdClassifierCV(model, scoring=scorer, cv=self.threshold_cv)
-        if self.strategy not in strategies:
-            raise ValueError(
-                f"strategy={self.strategy!r} is not one of {list(strategies) + list(BASELINES)}."
-            )
-        return model.set_params(**{param: strategies[self.strategy]})
-
-    def fit(self, X, y, sample_weight=None):
-        """Build the candidate model and fit it."""
-        start = time.perf_counter()
-        self.classes_ = np.unique(y)
-        model = self._build(self.classes_)
-        if sample_weight is None:
-            model.fit(X, y)
-        else:
-            # route the weights to every step that takes them (pipelines, the threshold tuner and
-            # its scorer accept fit metadata only through routing)
-            with sklearn.config_context(enable_metadata_routing=True):
-                _request_sample_weight(model)
-                if isinstance(model, TunedThresholdClassifierCV):
-                    model.scoring.set_score_request(sample_weight=True)
-                model.fit(X, y, sample_weight=sample_weight)
-        self.model_ = model
-        if self.verbose:
-            print(
-                f"[skweight] {self.strategy:<16} fitted on {len(y)} rows in "
-                f"{time.perf_counter() - start:5.1f}s",
-                flush=True,
-            )
-        return self
-
-    def predict(self, X):
-        """Predictions of the fitted candidate."""
-        check_is_fitted(self, "model_")
-        return self.model_.predict(X)
-
-    def predict_proba(self, X):
-        """Class probabilities of the fitted candidate."""
-        check_is_fitted(self, "model_")
-        return self.model_.predict_proba(X)
-
-
-def _request_sample_weight(estimator) -> None:
-    """Ask every consumer in ``estimator`` (pipeline steps included) for ``sample_weight``."""
-    parts = [estimator, *estimator.get_params(deep=True).values()]
-    for part in parts:
-        if hasattr(part, "set_fit_request") and isinstance(part, BaseEstimator):
-            part.set_fit_request(sample_weight=True)
-
-
-class OneStandardErrorRule:
-    """``refit`` callable for ``GridSearchCV``: the simplest candidate within one SE of the best.
-
-    Parameters
-    ----------
-    metric : str
-        The scorer name in ``cv_results_`` (greater is better).
-    simplicity : sequence of int
-        One rank per candidate; lower is simpler.
-    one_se : bool
-        False picks the best mean score instead.
-    """
-
-    def __init__(self, metric: str, simplicity: Sequence[int], one_se: bool = True):
-        self.metric = metric
-        self.simplicity = list(simplicity)
-        self.one_se = one_se
-
-    def __call__(self, cv_results: Mapping[str, Any]) -> int:
-        scores = fold_scores(cv_results, self.metric)
-        means = scores.mean(axis=1)
-        best = int(np.nanargmax(means))
-        if not self.one_se:
-            return best
-        se = standard_error(scores[best])
-        eligible = np.flatnonzero(means >= means[best] - se)
-        return int(min(eligible, key=lambda i: (self.simplicity[i], -means[i])))
 
 
 def compare_weightings(
@@ -290,42 +152,22 @@ def compare_weightings(
     Returns
     -------
     ComparisonResult
-    """
-    if not is_classifier(estimator):
-        raise TypeError(f"estimator must be a classifier; got {type(estimator).__name__}.")
-    if selection not in ("one_se", "best"):
-        raise ValueError(f"selection must be 'one_se' or 'best'; got {selection!r}.")
-    param = _weighting_param(estimator)
-    y = np.asarray(y)
-    classes = np.unique(y)
-    if len(classes) < 2:
-        raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
-    if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
-        raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float64, copy=True)
-    binary = type_of_target(y) == "binary"
-    if cost_matrix is None and fp_cost is None and fn_cost is None:
-        cost_matrix, labels = 1.0 - np.eye(len(classes)), classes
-    matrix = align_cost_matrix(classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost)
-    positive = None
-    if binary:
-        positive = labels[1] if fp_cost is not None and labels is not None else classes[-1]
-        if pos_label is not None:
-            if pos_label not in classes.tolist():
-                raise ValueError(f"pos_label={pos_label!r} is not a class of y {classes.tolist()}.")
-            positive = pos_label
 
-    named = _resolve_strategies(strategies, matrix, random_state)
-    for name, value in named.items():  # fail before any fit, naming the strategy
-        try:
-            resolve_weighting(value)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
-    wanted = _resolve_baselines(baselines, binary)
-    names = list(wanted) + [n for n in named if n not in wanted]
-    order = {name: i for i, name in enumerate(SIMPLICITY_ORDER)}
-    simplicity = [order.get(n, len(order) + names.index(n)) for n in names]
+    Raises
+    ------
+    InvalidParameterError
+        (a ``ValueError`` and a ``TypeError``) for any bad argument, before any fit.
+    """
+    try:  # every argument is checked before any fit
+        setup = _check_arguments(
+            estimator, y, strategies, cost_matrix, labels, fp_cost, fn_cost, pos_label,
+            baselines, cv, n_repeats, selection, sample_weight, random_state,
+        )  # fmt: skip
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(str(exc)) from exc
+    names, simplicity, matrix = setup.names, setup.simplicity, setup.matrix
+    classes, positive, param = setup.classes, setup.positive, setup.param
+    sample_weight = setup.sample_weight
 
     model = clone(estimator)
     prefix = param[: -len("weighting")]
@@ -343,7 +185,7 @@ def compare_weightings(
         else cv
     )
     candidate = StrategyCandidate(
-        model, strategies=named, cost_matrix=matrix, threshold_cv=threshold_cv,
+        model, strategies=setup.strategies, cost_matrix=matrix, threshold_cv=threshold_cv,
         verbose=int(verbose > 0),
     )  # fmt: skip
     search = GridSearchCV(
@@ -372,28 +214,102 @@ def compare_weightings(
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """The checked arguments of one comparison."""
+
+    param: str
+    classes: np.ndarray
+    positive: Any
+    matrix: np.ndarray
+    strategies: dict[str, Any]
+    names: list[str]
+    simplicity: list[int]
+    sample_weight: np.ndarray | None
+
+
+def _check_arguments(
+    estimator, y, strategies, cost_matrix, labels, fp_cost, fn_cost, pos_label, baselines, cv,
+    n_repeats, selection, sample_weight, random_state,
+) -> _Setup:  # fmt: skip
+    if not is_classifier(estimator):
+        raise TypeError(f"estimator must be a classifier; got {type(estimator).__name__}.")
+    if selection not in ("one_se", "best"):
+        raise ValueError(f"selection must be 'one_se' or 'best'; got {selection!r}.")
+    param = weighting_param(estimator)
+    y = np.asarray(y)
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
+    if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
+        raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float64, copy=True)
+    binary = type_of_target(y) == "binary"
+    matrix = align_cost_matrix(
+        classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, zero_one_default=True
+    )
+    positive = None
+    if binary:
+        positive = labels[1] if fp_cost is not None and labels is not None else classes[-1]
+        if pos_label is not None:
+            if pos_label not in classes.tolist():
+                raise ValueError(f"pos_label={pos_label!r} is not a class of y {classes.tolist()}.")
+            positive = pos_label
+
+    named = _resolve_strategies(strategies, matrix, random_state)
+    for name, value in named.items():  # fail before any fit, naming the strategy
+        try:
+            resolve_weighting(value)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
+    wanted = _resolve_baselines(baselines, binary)
+    names = list(wanted) + [n for n in named if n not in wanted]
+    ranks = simplicity_ranks()
+    simplicity = [ranks.get(n, len(ranks) + i) for i, n in enumerate(names)]
+    return _Setup(param, classes, positive, matrix, named, names, simplicity, sample_weight)
+
+
 def _resolve_strategies(strategies, matrix, random_state) -> dict[str, Any]:
+    """``{unique name: weighting}`` (see ``_name_strategies`` for list entries)."""
     defaults = default_strategies(matrix, random_state)
     if strategies is None:
         return defaults
     if isinstance(strategies, Mapping):
-        return dict(strategies)
-    if isinstance(strategies, str):
-        strategies = [strategies]
+        named = dict(strategies)
+    else:
+        named = _name_strategies(
+            [strategies] if isinstance(strategies, str) else list(strategies), defaults
+        )
+    clash = [name for name in named if name in BASELINES]
+    if clash:
+        raise ValueError(
+            f"strategies names the baseline {clash[0]!r}; baselines are chosen with baselines=."
+        )
+    return named
+
+
+def _name_strategies(values: list, defaults: dict[str, Any]) -> dict[str, Any]:
+    """Name list entries: a name as itself, None as ``"none"``, anything else by its type.
+
+    Entries whose type names clash are named by their ``repr`` instead (``"dict {0: 1, 1: 5}"``,
+    ``"ClassWeights(class_weight={0: 1, 1: 5})"``); the same weighting twice is an error.
+    """
+
+    def plain(value) -> str:
+        if value is None or isinstance(value, str):
+            return "none" if value is None else value
+        return type(value).__name__
+
+    counts = Counter(plain(value) for value in values)
     out: dict[str, Any] = {}
-    for value in strategies:
-        if isinstance(value, str) and value in BASELINES:
-            raise ValueError(
-                f"strategies names the baseline {value!r}; baselines are chosen with baselines=."
-            )
-        if isinstance(value, str) and value in defaults:
-            out[value] = defaults[value]
-        elif value is None:
-            out["none"] = None
-        elif isinstance(value, str):
-            out[value] = value
-        else:
-            out[type(value).__name__] = value
+    for value in values:
+        name = plain(value)
+        if counts[name] > 1 and not (value is None or isinstance(value, str)):
+            name = f"dict {value!r}" if isinstance(value, Mapping) else repr(value)
+        if name in out:
+            raise ValueError(f"strategies lists the same weighting twice: {name!r}.")
+        out[name] = defaults.get(value, value) if isinstance(value, str) else value
     return out
 
 

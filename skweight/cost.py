@@ -16,7 +16,18 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
-__all__ = ["check_cost_matrix", "expected_cost", "make_cost_scorer"]
+__all__ = [
+    "align_cost_matrix",
+    "check_cost_matrix",
+    "expected_cost",
+    "make_cost_scorer",
+    "zero_one_cost",
+]
+
+
+def zero_one_cost(n_classes: int) -> np.ndarray:
+    """The cost when no cost is given: every error costs 1, a correct decision 0."""
+    return 1.0 - np.eye(n_classes)
 
 
 def check_cost_matrix(
@@ -114,6 +125,42 @@ def check_cost_matrix(
     if classes is not None:
         _check_known(np.asarray(classes), labels, "the data")
     return matrix, labels
+
+
+def align_cost_matrix(
+    classes: Sequence,
+    cost_matrix: Any = None,
+    labels: Sequence | None = None,
+    *,
+    fp_cost: float | None = None,
+    fn_cost: float | None = None,
+    zero_one_default: bool = False,
+) -> np.ndarray:
+    """Return the cost matrix with rows and columns in the order of ``classes``.
+
+    The one resolver of ``(cost_matrix, labels, fp_cost, fn_cost)`` that the decisions, the
+    cost-proportional weights, the comparison and the command line use.
+
+    Parameters
+    ----------
+    classes : sequence
+        The classes in the order of the columns of ``predict_proba`` (``estimator.classes_``).
+    cost_matrix, labels, fp_cost, fn_cost
+        As in ``check_cost_matrix``; ``labels`` defaults to ``classes``. With
+        ``fp_cost``/``fn_cost`` the positive class is ``classes[1]`` unless ``labels`` says
+        ``[negative, positive]``.
+    zero_one_default : bool, default=False
+        With no cost at all, return ``zero_one_cost`` (every error costs 1) instead of raising.
+    """
+    classes = np.asarray(classes)
+    if zero_one_default and cost_matrix is None and fp_cost is None and fn_cost is None:
+        return zero_one_cost(len(classes))
+    matrix, labels = check_cost_matrix(
+        cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, classes=classes
+    )
+    position = {label: i for i, label in enumerate(labels.tolist())}
+    order = [position[c] for c in classes.tolist()]
+    return matrix[np.ix_(order, order)]
 
 
 def expected_cost(

@@ -28,7 +28,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from .cost import check_cost_matrix
+from .cost import align_cost_matrix, check_cost_matrix
 from .prior import correct_prior
 
 __all__ = [
@@ -38,34 +38,6 @@ __all__ = [
     "expected_decision_costs",
     "minimum_cost_predict",
 ]
-
-
-def align_cost_matrix(
-    classes: Sequence,
-    cost_matrix: Any = None,
-    labels: Sequence | None = None,
-    *,
-    fp_cost: float | None = None,
-    fn_cost: float | None = None,
-) -> np.ndarray:
-    """Return the cost matrix with rows and columns in the order of ``classes``.
-
-    Parameters
-    ----------
-    classes : sequence
-        The classes in the order of the columns of ``predict_proba`` (``estimator.classes_``).
-    cost_matrix, labels, fp_cost, fn_cost
-        As in ``skweight.cost.check_cost_matrix``; ``labels`` defaults to ``classes``.
-        With ``fp_cost``/``fn_cost`` the positive class is ``classes[1]`` unless ``labels``
-        says ``[negative, positive]``.
-    """
-    classes = np.asarray(classes)
-    matrix, labels = check_cost_matrix(
-        cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, classes=classes
-    )
-    position = {label: i for i, label in enumerate(labels.tolist())}
-    order = [position[c] for c in classes.tolist()]
-    return matrix[np.ix_(order, order)]
 
 
 def expected_decision_costs(proba, cost_matrix) -> np.ndarray:
@@ -258,16 +230,10 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "class probabilities."
             )
         self.estimator_ = estimator
-        if self.cost_matrix is None and self.fp_cost is None and self.fn_cost is None:
-            self.cost_matrix_ = 1.0 - np.eye(len(self.classes_))  # every error costs 1
-        else:
-            self.cost_matrix_ = align_cost_matrix(
-                self.classes_,
-                self.cost_matrix,
-                self.labels,
-                fp_cost=self.fp_cost,
-                fn_cost=self.fn_cost,
-            )
+        self.cost_matrix_ = align_cost_matrix(
+            self.classes_, self.cost_matrix, self.labels, fp_cost=self.fp_cost,
+            fn_cost=self.fn_cost, zero_one_default=True,
+        )  # fmt: skip
         self._set_prior_correction(_final_step(estimator))
         return self
 

@@ -35,7 +35,9 @@ from typing import Any
 import keras
 import numpy as np
 
-__all__ = ["FORMAT", "load", "save"]
+from ._fitted_state import fitted_attributes, is_fitted_attribute
+
+__all__ = ["FORMAT", "load", "register_savable", "save"]
 
 #: Identifies skweight's save format in ``skweight.json``.
 FORMAT = "skweight-estimator"
@@ -47,9 +49,8 @@ _ARRAY_NAME = re.compile(r"^arrays/[0-9]{1,6}\.npy$")
 _MEMBER_NAME = re.compile(
     r"^(skweight\.json|model\.keras|model_param\.keras|arrays/[0-9]{1,6}\.npy)$"
 )
-#: Private fitted attributes that are saved besides the public ones (ending in ``_``); other
-#: private attributes (such as metadata-routing requests) are not.
-_PRIVATE_ATTRIBUTES = ("_label_dtype", "_y_is_2d")
+#: Estimator classes a saved file may name, filled by ``register_savable``.
+_ESTIMATORS: dict[str, type] = {}
 
 _SAMPLERS = {
     "imblearn.over_sampling": ("RandomOverSampler", "SMOTE", "ADASYN", "BorderlineSMOTE",
@@ -63,22 +64,26 @@ _SAMPLERS = {
 }  # fmt: skip
 
 
+def register_savable(cls: type) -> type:
+    """Class decorator: allow saved files to name this estimator class (by its public name)."""
+    _ESTIMATORS[f"skweight.{cls.__name__}"] = cls
+    return cls
+
+
+def _strategy_name(cls: type) -> str:
+    if cls.__module__.startswith("skweight.weighting"):
+        return f"skweight.weighting.{cls.__name__}"
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _allowed_classes() -> dict[str, type]:
-    """The classes a saved file may name: skweight's estimators, strategies and samplers."""
+    """The classes a saved file may name: registered estimators, strategies and samplers."""
     import importlib
 
-    from . import weighting
-    from .classifier import WeightedKerasClassifier
-    from .regressor import WeightedKerasRegressor
+    from .weighting.registry import registered_strategies
 
-    allowed: dict[str, type] = {
-        "skweight.WeightedKerasClassifier": WeightedKerasClassifier,
-        "skweight.WeightedKerasRegressor": WeightedKerasRegressor,
-    }
-    for name in weighting.__all__:
-        obj = getattr(weighting, name)
-        if isinstance(obj, type) and issubclass(obj, weighting.WeightingStrategy):
-            allowed[f"skweight.weighting.{name}"] = obj
+    allowed = dict(_ESTIMATORS)
+    allowed.update({_strategy_name(e.cls): e.cls for e in registered_strategies()})
     for module_name, names in _SAMPLERS.items():
         try:
             module = importlib.import_module(module_name)  # fixed names, never from the file
@@ -95,7 +100,10 @@ class _Writer:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        from .weighting.registry import registered_strategies
+
         self.allowed = {cls: name for name, cls in _allowed_classes().items()}
+        self.strategies = {entry.cls for entry in registered_strategies()}
         self.n_arrays = 0
 
     def encode(self, value: Any, where: str) -> Any:
@@ -152,10 +160,8 @@ class _Writer:
             "$object": self.allowed[type(obj)],
             "params": self.encode(params, f"{where}.params"),
         }
-        from .weighting import WeightingStrategy
-
-        if isinstance(obj, WeightingStrategy):  # fitted state of the estimator's weighting_
-            state = {k: v for k, v in vars(obj).items() if k.endswith("_") and k not in params}
+        if type(obj) in self.strategies:  # the fitted state of the estimator's weighting_
+            state = {k: v for k, v in fitted_attributes(obj).items() if k not in params}
             encoded["state"] = self.encode(state, f"{where} state")
         return encoded
 
@@ -249,9 +255,7 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
     TypeError
         If a parameter or fitted attribute is not plain data; the message names it.
     """
-    from .base import BaseWeightedKeras
-
-    if not isinstance(estimator, BaseWeightedKeras):
+    if type(estimator) not in _ESTIMATORS.values():
         raise TypeError(
             "save: estimator must be a WeightedKerasClassifier or WeightedKerasRegressor; got "
             f"{type(estimator).__name__}."
@@ -275,8 +279,8 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
             "params": {k: writer.encode(v, f"parameter {k}") for k, v in kept.items()},
             "attributes": {
                 k: writer.encode(v, f"fitted attribute {k}")
-                for k, v in vars(estimator).items()
-                if _saved_attribute(k) and k not in params and k != "model_"
+                for k, v in fitted_attributes(estimator).items()
+                if k not in params and k != "model_"
             },
             "model": None,
         }
@@ -350,8 +354,8 @@ def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any])
         )
     reader = _Reader(folder)
     name = manifest.get("estimator")
-    cls = reader.allowed.get(name) if isinstance(name, str) else None
-    if cls is None or not name.startswith("skweight.Weighted"):
+    cls = _ESTIMATORS.get(name) if isinstance(name, str) else None
+    if cls is None:
         raise ValueError(f"load: estimator {name!r} is not a skweight estimator; refusing it.")
     if expected is not None and not issubclass(cls, expected):
         raise TypeError(f"load: the file holds a {cls.__name__}, not a {expected.__name__}.")
@@ -360,7 +364,7 @@ def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any])
     }
     estimator = cls(**{**params, **overrides})
     for key, value in dict(manifest.get("attributes", {})).items():
-        if not _saved_attribute(key) or key == "model_":
+        if not is_fitted_attribute(key) or key == "model_":
             raise ValueError(f"load: fitted attribute {key!r} is not allowed.")
         setattr(estimator, key, reader.decode(value, f"fitted attribute {key}"))
     if manifest.get("model") is not None:
@@ -368,12 +372,6 @@ def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any])
             raise ValueError(f"load: model {manifest['model']!r} is not {_MODEL!r}.")
         estimator.model_ = _load_keras(folder / _MODEL)
     return estimator
-
-
-def _saved_attribute(name: Any) -> bool:
-    if not isinstance(name, str) or not name.isidentifier():
-        return False
-    return name in _PRIVATE_ATTRIBUTES or (name.endswith("_") and not name.startswith("_"))
 
 
 def _load_keras(path: Path) -> keras.Model:

@@ -6,8 +6,10 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from .base import BaseWeightedKeras
+from .persistence import register_savable
 
 
+@register_savable
 class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     """Keras 3 regressor; ``y`` may have one column or several (multi-output).
 
@@ -72,7 +74,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     ----------
     n_outputs_ : int
     target_type_ : str
-        ``"continuous"`` or ``"continuous-multioutput"``.
+        ``"continuous"`` (``y`` of shape (n_samples,)) or ``"continuous-multioutput"`` (``y``
+        of shape (n_samples, n_outputs), which ``predict`` returns).
     n_features_in_ : int
     model_ : keras.Model
     weighting_ : WeightingStrategy
@@ -110,13 +113,12 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         outputs = self._forward(X).astype(np.float64)
-        return outputs if self._y_is_2d else outputs[:, 0]
+        return outputs if self.target_type_ == "continuous-multioutput" else outputs[:, 0]
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
         y = np.asarray(y, dtype="float32")
         if reset:
-            self._y_is_2d = y.ndim == 2
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
             self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
         elif (1 if y.ndim == 1 else y.shape[1]) != self.n_outputs_:

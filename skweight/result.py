@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._scoring import RECALL_GRID, fold_scores, pr_keys, recall_key, standard_error
+from ._scoring import RECALL_GRID, fold_scores, pr_keys, recall_key
+from ._selection import select
 
 
 @dataclass
@@ -88,11 +89,8 @@ class ComparisonResult:
         table = pd.DataFrame(columns, index=pd.Index(names, name="strategy"))
 
         chosen = names[search.best_index_]
-        scores = fold_scores(results, metric)
-        means = scores.mean(axis=1)
-        best = int(np.argmax(means))
-        se = standard_error(scores[best])
-        table["within_1se"] = means >= means[best] - se
+        _, within = select(fold_scores(results, metric), simplicity, one_se=selection == "one_se")
+        table["within_1se"] = within
         table["selected"] = [name == chosen for name in names]
         table = table.sort_values(["cost_mean", "simplicity"])
 

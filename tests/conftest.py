@@ -10,8 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.datasets import make_classification, make_regression  # noqa: E402
 
-#: Settings that train a small network quickly and deterministically.
-FAST = {
+_FAST = {
     "hidden_layer_sizes": (16,),
     "epochs": 5,
     "batch_size": 32,
@@ -20,8 +19,19 @@ FAST = {
 }
 
 
-#: A smaller network trained longer, for tests that compare what strategies learn.
-SETTINGS = {**FAST, "hidden_layer_sizes": (8,), "epochs": 15}
+_STRATEGY = {**_FAST, "hidden_layer_sizes": (8,), "epochs": 15}
+
+
+@pytest.fixture(scope="session")
+def fast_settings():
+    """Settings that train a small network quickly and deterministically."""
+    return dict(_FAST)
+
+
+@pytest.fixture(scope="session")
+def strategy_settings():
+    """A smaller network trained longer, for tests that compare what strategies learn."""
+    return dict(_STRATEGY)
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +54,48 @@ def multiclass_data():
 def regression_data():
     X, y = make_regression(n_samples=200, n_features=5, noise=0.1, random_state=0)
     return X, (y - y.mean()) / y.std()
+
+
+def _imbalanced(n: int, seed: int):
+    """Two overlapping Gaussian classes, about 1 positive in 10."""
+    rng = np.random.RandomState(seed)
+    y = (rng.rand(n) < 0.1).astype(np.int64)
+    X = np.column_stack([rng.randn(n) + 1.5 * y, rng.randn(n)])
+    return X, y
+
+
+def _summarize(model, X_test, y_test) -> dict[str, float]:
+    proba = model.predict_proba(X_test)[:, 1]
+    return {
+        "recall": np.mean(proba[y_test == 1] > 0.5),
+        "minority_proba": proba[y_test == 1].mean(),
+        "mean_proba": proba.mean(),
+    }
+
+
+@pytest.fixture(scope="session")
+def imbalanced_rows():
+    """``imbalanced_rows(n, seed)``: two overlapping Gaussian classes, about 1 positive in 10."""
+    return _imbalanced
+
+
+@pytest.fixture(scope="session")
+def imbalanced_split():
+    """300 training rows and 2,000 test rows at about 1:9."""
+    return _imbalanced(300, 0), _imbalanced(2000, 1)
+
+
+@pytest.fixture(scope="session")
+def summarize():
+    """``summarize(model, X_test, y_test)``: minority recall, its mean probability, the mean."""
+    return _summarize
+
+
+@pytest.fixture(scope="session")
+def unweighted_baseline(imbalanced_split, strategy_settings):
+    """What the unweighted network learns on ``imbalanced_split``, summarised."""
+    from skweight import WeightedKerasClassifier
+
+    (X, y), (X_test, y_test) = imbalanced_split
+    model = WeightedKerasClassifier(**strategy_settings).fit(X, y)
+    return _summarize(model, X_test, y_test)

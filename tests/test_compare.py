@@ -20,14 +20,12 @@ from skweight.compare import (
 )
 from skweight.weighting import CostSensitiveWeights
 
-from .conftest import FAST
-
 
 @pytest.fixture(scope="module")
-def result(binary_data):
+def result(binary_data, fast_settings):
     X, y = binary_data
     return compare_weightings(
-        make_pipeline(StandardScaler(), WeightedKerasClassifier(**FAST)), X, y,
+        make_pipeline(StandardScaler(), WeightedKerasClassifier(**fast_settings)), X, y,
         strategies=["none", "balanced", "undersample"], fp_cost=1, fn_cost=5,
         cv=2, n_repeats=1, threshold_cv=2, random_state=0, verbose=1,
         sample_weight=np.where(y == 1, 2.0, 1.0),
@@ -105,11 +103,11 @@ def test_best_estimator_plot_and_json(result, binary_data, tmp_path):
     assert set(result.operating_points) == set(result.table.index)
 
 
-def test_multiclass_has_no_threshold_baseline(multiclass_data):
+def test_multiclass_has_no_threshold_baseline(multiclass_data, fast_settings):
     X, y = multiclass_data
     cost = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
     out = compare_weightings(
-        WeightedKerasClassifier(**FAST), X[:150], y[:150], strategies={"plain": None},
+        WeightedKerasClassifier(**fast_settings), X[:150], y[:150], strategies={"plain": None},
         cost_matrix=cost, cv=2, n_repeats=1, verbose=0, random_state=0,
         scoring="balanced_accuracy",
     )  # fmt: skip
@@ -131,9 +129,9 @@ def test_default_strategies():
     assert strategies["undersample"].random_state == 3
 
 
-def test_bad_arguments_are_named(binary_data):
+def test_bad_arguments_are_named(binary_data, fast_settings):
     X, y = binary_data
-    model = WeightedKerasClassifier(**FAST)
+    model = WeightedKerasClassifier(**fast_settings)
     with pytest.raises(ValueError, match="weighting parameter"):
         compare_weightings(LogisticRegression(), X, y)
     with pytest.raises(ValueError, match="baselines"):
@@ -153,3 +151,65 @@ def test_strategy_values_are_named_after_themselves():
 
     named = _resolve_strategies([None, "balanced", RandomUnderSampler()], None, 0)
     assert list(named) == ["none", "balanced", "RandomUnderSampler"]
+
+
+def test_two_strategies_of_the_same_type_both_appear(binary_data, fast_settings):
+    X, y = binary_data
+    result = compare_weightings(
+        WeightedKerasClassifier(**{**fast_settings, "epochs": 2}), X, y,
+        strategies=[{0: 1, 1: 3}, {0: 1, 1: 5}, CostSensitiveWeights(fp_cost=1, fn_cost=2),
+                    CostSensitiveWeights(fp_cost=1, fn_cost=9)],
+        baselines=False, cv=2, n_repeats=1, verbose=0, random_state=0,
+    )  # fmt: skip
+    assert len(result.table) == 4
+    assert {"dict {0: 1, 1: 3}", "dict {0: 1, 1: 5}"} <= set(result.table.index)
+    with pytest.raises(ValueError, match="same weighting twice"):
+        compare_weightings(
+            WeightedKerasClassifier(**fast_settings), X, y, strategies=["none", None]
+        )
+
+
+def _fake_search(cost_folds: list[list[float]], simplicity: list[int]):
+    """A fitted-search stand-in: cv_results_ with every score the result reads."""
+    from types import SimpleNamespace
+
+    from skweight._scoring import pr_keys
+
+    scores = np.asarray(cost_folds, dtype=float)
+    results = {"mean_fit_time": np.ones(len(scores)), "std_fit_time": np.zeros(len(scores))}
+    metrics = ["cost", "balanced_accuracy", "recall_0", "recall_1", "average_precision",
+               "precision", *pr_keys()]  # fmt: skip
+    for fold in range(scores.shape[1]):
+        for metric in metrics:
+            results[f"split{fold}_test_{metric}"] = (
+                scores[:, fold] if metric == "cost" else np.full(len(scores), 0.5)
+            )
+    best = OneStandardErrorRule("cost", simplicity)(results)
+    return SimpleNamespace(cv_results_=results, best_index_=best)
+
+
+@pytest.mark.parametrize(
+    "cost_folds",
+    [
+        [[-0.2, -0.2, -0.2], [-0.2, -0.2, -0.2], [-0.5, -0.4, -0.6]],  # a tie
+        [[-0.1, np.nan, -0.1], [-0.2, -0.3, -0.25], [-0.22, -0.3, -0.3]],  # NaN on a fold
+        [[np.nan, -0.3, -0.2], [-0.2, -0.2, -0.2], [-0.2, -0.2, -0.2]],  # NaN and a tie
+    ],
+    ids=["tie", "nan", "nan-and-tie"],
+)
+def test_within_1se_agrees_with_the_pick(cost_folds):
+    from skweight.result import ComparisonResult
+
+    names, simplicity = ["a", "b", "c"], [2, 1, 0]
+    search = _fake_search(cost_folds, simplicity)
+    result = ComparisonResult.from_search(
+        search, names=names, simplicity=simplicity, cost_matrix=np.eye(2), classes=np.arange(2),
+        positive=1, metric="cost", selection="one_se",
+    )  # fmt: skip
+    table = result.table
+    chosen = result.best_strategy_
+    assert table.loc[chosen, "within_1se"] and table.loc[chosen, "selected"]
+    simpler = table[table.simplicity < table.loc[chosen, "simplicity"]]
+    assert not simpler.within_1se.any()  # the pick is the simplest candidate within one SE
+    assert not table.loc[[n for n, c in zip(names, cost_folds, strict=True)
+                          if np.isnan(c).any()], "within_1se"].any()  # fmt: skip

@@ -24,8 +24,6 @@ from sklearn.preprocessing import StandardScaler
 
 from skweight import WeightedKerasClassifier, WeightedKerasRegressor
 
-from .conftest import FAST
-
 pytestmark = pytest.mark.core
 
 
@@ -35,10 +33,10 @@ def test_recognised_by_scikit_learn():
     assert not is_classifier(WeightedKerasRegressor())
 
 
-def test_grid_search_over_weighting_and_learning_rate_with_roc_auc(binary_data):
+def test_grid_search_over_weighting_and_learning_rate_with_roc_auc(binary_data, fast_settings):
     X, y = binary_data
     search = GridSearchCV(
-        WeightedKerasClassifier(**{**FAST, "epochs": 3}),
+        WeightedKerasClassifier(**{**fast_settings, "epochs": 3}),
         {"weighting": [None, {0: 1, 1: 4}], "optimizer__learning_rate": [1e-3, 1e-2]},
         scoring="roc_auc",
         cv=2,
@@ -57,11 +55,11 @@ def test_cross_validation_is_stratified_for_the_classifier(binary_data):
 
 
 @pytest.mark.parametrize("routing", [True, False])
-def test_pipeline_routes_sample_weight(binary_data, routing):
+def test_pipeline_routes_sample_weight(binary_data, routing, fast_settings):
     X, y = binary_data
     weights = np.where(y == 1, 4.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=routing):
-        clf = WeightedKerasClassifier(**FAST)
+        clf = WeightedKerasClassifier(**fast_settings)
         if routing:
             clf.set_fit_request(sample_weight=True)
             scaler = StandardScaler().set_fit_request(sample_weight=False)
@@ -70,58 +68,60 @@ def test_pipeline_routes_sample_weight(binary_data, routing):
         else:
             pipe = make_pipeline(StandardScaler(), clf)
             pipe.fit(X, y, weightedkerasclassifier__sample_weight=weights)
-    unweighted = make_pipeline(StandardScaler(), WeightedKerasClassifier(**FAST)).fit(X, y)
+    unweighted = make_pipeline(StandardScaler(), WeightedKerasClassifier(**fast_settings)).fit(X, y)
     # Weighting the minority class 4x must raise its predicted probability on average.
     fitted = pipe[-1]
     assert fitted.training_prior_[1] > fitted.class_prior_[1]
     assert pipe.predict_proba(X)[:, 1].mean() > unweighted.predict_proba(X)[:, 1].mean()
 
 
-def test_cross_validate_routes_weights_to_fit_and_score(binary_data):
+def test_cross_validate_routes_weights_to_fit_and_score(binary_data, fast_settings):
     X, y = binary_data
     weights = np.where(y == 1, 3.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=True):
-        clf = WeightedKerasClassifier(**FAST).set_fit_request(sample_weight=True)
+        clf = WeightedKerasClassifier(**fast_settings).set_fit_request(sample_weight=True)
         clf.set_score_request(sample_weight=True)
         result = cross_validate(clf, X, y, cv=3, params={"sample_weight": weights})
     assert np.all(np.isfinite(result["test_score"]))
 
 
-def test_grid_search_routes_weights_to_fit(binary_data):
+def test_grid_search_routes_weights_to_fit(binary_data, fast_settings):
     X, y = binary_data
     weights = np.where(y == 1, 3.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=True):
-        clf = WeightedKerasClassifier(**{**FAST, "epochs": 2}).set_fit_request(sample_weight=True)
+        clf = WeightedKerasClassifier(**{**fast_settings, "epochs": 2}).set_fit_request(
+            sample_weight=True
+        )
         scorer = get_scorer("roc_auc").set_score_request(sample_weight=True)
         search = GridSearchCV(clf, {"weighting": [None, "balanced"]}, cv=2, scoring=scorer)
         search.fit(X, y, sample_weight=weights)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
 
 
-def test_tuned_threshold_and_calibration(binary_data):
+def test_tuned_threshold_and_calibration(binary_data, fast_settings):
     X, y = binary_data
     tuned = TunedThresholdClassifierCV(
-        WeightedKerasClassifier(**FAST), scoring="balanced_accuracy", cv=3
+        WeightedKerasClassifier(**fast_settings), scoring="balanced_accuracy", cv=3
     ).fit(X, y)
     assert 0.0 < tuned.best_threshold_ < 1.0
-    calibrated = CalibratedClassifierCV(WeightedKerasClassifier(**FAST), cv=3).fit(X, y)
+    calibrated = CalibratedClassifierCV(WeightedKerasClassifier(**fast_settings), cv=3).fit(X, y)
     proba = calibrated.predict_proba(X)
     assert proba.shape == (len(y), 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
 @pytest.mark.parametrize("scoring", ["roc_auc", "average_precision", "neg_log_loss"])
-def test_probability_scorers_are_finite(binary_data, scoring):
+def test_probability_scorers_are_finite(binary_data, scoring, fast_settings):
     X, y = binary_data
-    result = cross_validate(WeightedKerasClassifier(**FAST), X, y, cv=2, scoring=scoring)
+    result = cross_validate(WeightedKerasClassifier(**fast_settings), X, y, cv=2, scoring=scoring)
     assert np.all(np.isfinite(result["test_score"]))
 
 
-def test_string_labels_and_pandas_input(multiclass_data):
+def test_string_labels_and_pandas_input(multiclass_data, fast_settings):
     X, y = multiclass_data
     labels = np.array(["cat", "dog", "eel"])[y]
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
-    clf = WeightedKerasClassifier(**FAST).fit(frame, labels)
+    clf = WeightedKerasClassifier(**fast_settings).fit(frame, labels)
     assert clf.classes_.tolist() == ["cat", "dog", "eel"]
     assert clf.feature_names_in_.tolist() == list(frame.columns)
     assert clf.n_features_in_ == X.shape[1]
@@ -130,9 +130,9 @@ def test_string_labels_and_pandas_input(multiclass_data):
     assert clf.score(frame, labels) > 0.6
 
 
-def test_binary_predict_proba_has_two_columns(binary_data):
+def test_binary_predict_proba_has_two_columns(binary_data, fast_settings):
     X, y = binary_data
-    clf = WeightedKerasClassifier(**FAST).fit(X, np.where(y == 1, "yes", "no"))
+    clf = WeightedKerasClassifier(**fast_settings).fit(X, np.where(y == 1, "yes", "no"))
     proba = clf.predict_proba(X)
     assert proba.shape == (len(y), 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -147,9 +147,9 @@ def _pred(est, X):
     "estimator, data",
     [(WeightedKerasClassifier, "binary_data"), (WeightedKerasRegressor, "regression_data")],
 )
-def test_round_trips_give_identical_predictions(estimator, data, request):
+def test_round_trips_give_identical_predictions(estimator, data, request, fast_settings):
     X, y = request.getfixturevalue(data)
-    fitted = estimator(**FAST).fit(X, y)
+    fitted = estimator(**fast_settings).fit(X, y)
     expected = _pred(fitted, X)
     for restored in (pickle.loads(pickle.dumps(fitted)), copy.deepcopy(fitted)):
         np.testing.assert_array_equal(_pred(restored, X), expected)
@@ -158,9 +158,9 @@ def test_round_trips_give_identical_predictions(estimator, data, request):
     assert clone(fitted).get_params() == fitted.get_params()
 
 
-def test_equal_random_state_gives_identical_predictions(binary_data):
+def test_equal_random_state_gives_identical_predictions(binary_data, fast_settings):
     X, y = binary_data
-    params = {**FAST, "dropout": 0.2, "validation_split": 0.2}
+    params = {**fast_settings, "dropout": 0.2, "validation_split": 0.2}
     first = WeightedKerasClassifier(**params).fit(X, y).predict_proba(X)
     second = WeightedKerasClassifier(**params).fit(X, y).predict_proba(X)
     other = WeightedKerasClassifier(**{**params, "random_state": 1}).fit(X, y).predict_proba(X)
@@ -168,25 +168,25 @@ def test_equal_random_state_gives_identical_predictions(binary_data):
     assert not np.array_equal(first, other)
 
 
-def test_callers_arrays_are_not_modified(binary_data):
+def test_callers_arrays_are_not_modified(binary_data, fast_settings):
     X, y = binary_data
     X = X.copy()
     y = y.copy()
     weights = np.linspace(0.0, 2.0, len(y))
     frozen = (X.copy(), y.copy(), weights.copy())
-    WeightedKerasClassifier(**FAST, weighting="balanced", validation_split=0.2).fit(
+    WeightedKerasClassifier(**fast_settings, weighting="balanced", validation_split=0.2).fit(
         X, y, sample_weight=weights
     )
     for after, before in zip((X, y, weights), frozen, strict=True):
         np.testing.assert_array_equal(after, before)
 
 
-def test_regressor_single_and_multi_output(regression_data):
+def test_regressor_single_and_multi_output(regression_data, fast_settings):
     X, y = regression_data
-    single = WeightedKerasRegressor(**{**FAST, "epochs": 20}).fit(X, y)
+    single = WeightedKerasRegressor(**{**fast_settings, "epochs": 20}).fit(X, y)
     assert single.predict(X).shape == (len(y),)
     assert single.score(X, y) > 0.8
     Y = np.column_stack([y, -y])
-    multi = WeightedKerasRegressor(**FAST).fit(X, Y)
+    multi = WeightedKerasRegressor(**fast_settings).fit(X, Y)
     assert multi.n_outputs_ == 2
     assert multi.predict(X).shape == (len(y), 2)

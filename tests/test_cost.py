@@ -12,8 +12,6 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from skweight import WeightedKerasClassifier
 from skweight.cost import check_cost_matrix, expected_cost, make_cost_scorer
 
-from .conftest import FAST
-
 Y_TRUE = np.array([0, 0, 1, 1, 1, 0])
 Y_PRED = np.array([0, 1, 0, 1, 0, 0])  # one false positive, two false negatives
 
@@ -125,10 +123,10 @@ def test_scorer_is_negative_expected_cost(binary_data):
     )
 
 
-def test_scorer_multiclass_with_skweight_model(multiclass_data):
+def test_scorer_multiclass_with_skweight_model(multiclass_data, fast_settings):
     X, y = multiclass_data
     cost = np.array([[0, 1, 4], [2, 0, 1], [8, 1, 0]])
-    model = WeightedKerasClassifier(**FAST).fit(X, y)
+    model = WeightedKerasClassifier(**fast_settings).fit(X, y)
     scorer = make_cost_scorer(cost, labels=[0, 1, 2])
     assert scorer(model, X, y) == pytest.approx(-expected_cost(y, model.predict(X), cost))
 
@@ -172,12 +170,12 @@ def test_routing_sample_weight_and_costs_through_grid_search(binary_data):
     assert not np.allclose(got, no_costs)
 
 
-def test_routing_to_skweight_estimator_and_scorer(binary_data):
+def test_routing_to_skweight_estimator_and_scorer(binary_data, fast_settings):
     X, y = binary_data
     w = np.where(y == 1, 3.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=True):
         scorer = make_cost_scorer(fp_cost=1, fn_cost=5).set_score_request(sample_weight=True)
-        model = WeightedKerasClassifier(**FAST).set_fit_request(sample_weight=True)
+        model = WeightedKerasClassifier(**fast_settings).set_fit_request(sample_weight=True)
         result = cross_validate(
             model, X, y, scoring=scorer, cv=2, params={"sample_weight": w}, return_estimator=True
         )

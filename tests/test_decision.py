@@ -31,8 +31,6 @@ from skweight.decision import (
 )
 from skweight.prior import correct_prior
 
-from .conftest import FAST
-
 
 def _brute_force(proba, cost, classes):
     out = []
@@ -103,9 +101,9 @@ def test_meta_estimator_multiclass_string_labels(multiclass_data):
     assert (model.predict(X) == "cow").mean() > (y == 2).mean()
 
 
-def test_prior_correction_undoes_weighting(binary_data):
+def test_prior_correction_undoes_weighting(binary_data, fast_settings):
     X, y = binary_data
-    weighted = WeightedKerasClassifier(weighting={0: 1, 1: 5}, **FAST)
+    weighted = WeightedKerasClassifier(weighting={0: 1, 1: 5}, **fast_settings)
     model = MinimumCostClassifier(weighted, fp_cost=1, fn_cost=5).fit(X, y)
     assert model.prior_correction_
     inner = model.estimator_
@@ -125,9 +123,11 @@ def test_prior_correction_undoes_weighting(binary_data):
     np.testing.assert_array_equal(frozen.predict(X), model.predict(X))
 
 
-def test_prior_correction_not_applied_twice_and_through_pipelines(binary_data):
+def test_prior_correction_not_applied_twice_and_through_pipelines(binary_data, fast_settings):
     X, y = binary_data
-    self_corrected = WeightedKerasClassifier(weighting="balanced", prior_correction=True, **FAST)
+    self_corrected = WeightedKerasClassifier(
+        weighting="balanced", prior_correction=True, **fast_settings
+    )
     pipe = make_pipeline(StandardScaler(), self_corrected)
     model = MinimumCostClassifier(pipe, fp_cost=1, fn_cost=5).fit(X, y)
     assert not model.prior_correction_  # the estimator already corrects its probabilities
@@ -159,11 +159,11 @@ def test_prior_correction_errors():
     )
 
 
-def test_composes_with_tuned_threshold(binary_data):
+def test_composes_with_tuned_threshold(binary_data, fast_settings):
     X, y = binary_data
     scorer = make_cost_scorer(fp_cost=1, fn_cost=5)
     inner = MinimumCostClassifier(
-        WeightedKerasClassifier(weighting="balanced", **FAST), fp_cost=1, fn_cost=5
+        WeightedKerasClassifier(weighting="balanced", **fast_settings), fp_cost=1, fn_cost=5
     )
     tuned = TunedThresholdClassifierCV(
         inner, scoring=scorer, cv=2, thresholds=20, random_state=0

@@ -61,6 +61,11 @@ EXPECTED = {
         r"^recency: accuracy on new rows \d\.\d{3} unweighted, \d\.\d{3} with half_life=100$",
         r"^inverse variance: MSE \d\.\d{4} unweighted, \d\.\d{4} with InverseVarianceWeights$",
     ],
+    "custom_strategy.py": [
+        r"^weighting=sqrt_balanced +class weights \[1\.263 1\.637\]",
+        r"^bad parameter: PowerBalancedWeights: power must be a float in \[0, 1\]; got 2\.0\.$",
+        r"^saved and loaded: PowerBalancedWeights, same predictions: True$",
+    ],
     "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
     "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
     "scikeras_before.py": [r"^best: \{"],

@@ -8,12 +8,10 @@ import pytest
 
 from skweight import WeightedKerasClassifier, WeightedKerasRegressor
 
-from .conftest import FAST
-
 pytestmark = pytest.mark.core
 
 
-def test_build_function_receives_fitted_facts_and_model_params(multiclass_data):
+def test_build_function_receives_fitted_facts_and_model_params(multiclass_data, fast_settings):
     X, y = multiclass_data
     seen = {}
 
@@ -26,7 +24,7 @@ def test_build_function_receives_fitted_facts_and_model_params(multiclass_data):
         hidden = keras.layers.Dense(width, activation="relu")(inputs)
         return keras.Model(inputs, keras.layers.Dense(n_classes_, activation="softmax")(hidden))
 
-    clf = WeightedKerasClassifier(build, **FAST, model__width=7).fit(X, y)
+    clf = WeightedKerasClassifier(build, **fast_settings, model__width=7).fit(X, y)
     assert seen["n_features_in_"] == X.shape[1]
     assert seen["n_classes_"] == 3
     assert seen["target_type_"] == "multiclass"
@@ -37,24 +35,24 @@ def test_build_function_receives_fitted_facts_and_model_params(multiclass_data):
     assert clf.model_.layers[1].units == 5
 
 
-def test_binary_model_with_two_softmax_units(binary_data):
+def test_binary_model_with_two_softmax_units(binary_data, fast_settings):
     X, y = binary_data
 
     def build(n_features_in_):
         inputs = keras.Input((n_features_in_,))
         return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
 
-    clf = WeightedKerasClassifier(build, **FAST).fit(X, y)
+    clf = WeightedKerasClassifier(build, **fast_settings).fit(X, y)
     assert isinstance(clf.model_.loss, keras.losses.SparseCategoricalCrossentropy)
     assert clf.predict_proba(X).shape == (len(y), 2)
 
 
-def test_model_instance_is_cloned_fresh_at_each_fit(regression_data):
+def test_model_instance_is_cloned_fresh_at_each_fit(regression_data, fast_settings):
     X, y = regression_data
     inputs = keras.Input((X.shape[1],))
     template = keras.Model(inputs, keras.layers.Dense(1)(inputs))
     before = [w.copy() for w in template.get_weights()]
-    reg = WeightedKerasRegressor(template, **FAST).fit(X, y)
+    reg = WeightedKerasRegressor(template, **fast_settings).fit(X, y)
     assert reg.model_ is not template
     for after, original in zip(template.get_weights(), before, strict=True):
         np.testing.assert_array_equal(after, original)
@@ -65,25 +63,27 @@ def test_model_instance_is_cloned_fresh_at_each_fit(regression_data):
     ["binary_focal_crossentropy", keras.losses.BinaryFocalCrossentropy,
      keras.losses.BinaryFocalCrossentropy(gamma=1.0)],
 )  # fmt: skip
-def test_loss_as_string_class_or_instance_with_routed_params(binary_data, loss):
+def test_loss_as_string_class_or_instance_with_routed_params(binary_data, loss, fast_settings):
     X, y = binary_data
-    clf = WeightedKerasClassifier(**FAST, loss=loss, loss__gamma=3.0).fit(X, y)
+    clf = WeightedKerasClassifier(**fast_settings, loss=loss, loss__gamma=3.0).fit(X, y)
     assert isinstance(clf.model_.loss, keras.losses.BinaryFocalCrossentropy)
     assert clf.model_.loss.gamma == 3.0
     if isinstance(loss, keras.losses.Loss):
         assert loss.gamma == 1.0  # the user's object is untouched
 
 
-def test_categorical_loss_gets_one_hot_targets(multiclass_data):
+def test_categorical_loss_gets_one_hot_targets(multiclass_data, fast_settings):
     X, y = multiclass_data
-    clf = WeightedKerasClassifier(**FAST, loss="categorical_crossentropy").fit(X, y)
+    clf = WeightedKerasClassifier(**fast_settings, loss="categorical_crossentropy").fit(X, y)
     assert clf.score(X, y) > 0.6
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", keras.optimizers.SGD, keras.optimizers.SGD()])
-def test_optimizer_as_string_class_or_instance(binary_data, optimizer):
+def test_optimizer_as_string_class_or_instance(binary_data, optimizer, fast_settings):
     X, y = binary_data
-    clf = WeightedKerasClassifier(**{**FAST, "optimizer__learning_rate": 0.05}, optimizer=optimizer)
+    clf = WeightedKerasClassifier(
+        **{**fast_settings, "optimizer__learning_rate": 0.05}, optimizer=optimizer
+    )
     clf.fit(X, y)
     assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
     assert np.isclose(float(clf.model_.optimizer.learning_rate), 0.05)
@@ -99,9 +99,9 @@ def test_routed_params_in_get_and_set_params():
     assert clf.epochs == 3
 
 
-def test_history_validation_split_and_warm_start(binary_data):
+def test_history_validation_split_and_warm_start(binary_data, fast_settings):
     X, y = binary_data
-    clf = WeightedKerasClassifier(**{**FAST, "epochs": 3}, validation_split=0.25).fit(X, y)
+    clf = WeightedKerasClassifier(**{**fast_settings, "epochs": 3}, validation_split=0.25).fit(X, y)
     assert len(clf.history_["loss"]) == 3
     assert len(clf.history_["val_loss"]) == 3
     first_weights = [w.copy() for w in clf.model_.get_weights()]
@@ -112,28 +112,28 @@ def test_history_validation_split_and_warm_start(binary_data):
     assert len(clf.history_["loss"]) == 3
 
 
-def test_partial_fit_continues_and_needs_all_classes(multiclass_data):
+def test_partial_fit_continues_and_needs_all_classes(multiclass_data, fast_settings):
     X, y = multiclass_data
-    clf = WeightedKerasClassifier(**FAST)
+    clf = WeightedKerasClassifier(**fast_settings)
     clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
     assert clf.n_classes_ == 3
     losses = [clf.partial_fit(X, y).history_["loss"][-1] for _ in range(4)]
     assert len(clf.history_["loss"]) == 5
     assert losses[-1] < losses[0]
     with pytest.raises(ValueError, match="not among classes_"):
-        WeightedKerasClassifier(**FAST).partial_fit(X[y < 2], y[y < 2]).partial_fit(X, y)
+        WeightedKerasClassifier(**fast_settings).partial_fit(X[y < 2], y[y < 2]).partial_fit(X, y)
 
 
-def test_callbacks_are_used(binary_data):
+def test_callbacks_are_used(binary_data, fast_settings):
     X, y = binary_data
     stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0)
-    clf = WeightedKerasClassifier(**{**FAST, "epochs": 10}, callbacks=[stop]).fit(X, y)
+    clf = WeightedKerasClassifier(**{**fast_settings, "epochs": 10}, callbacks=[stop]).fit(X, y)
     assert len(clf.history_["loss"]) < 10
 
 
-def test_predict_in_large_batches_matches_small(binary_data):
+def test_predict_in_large_batches_matches_small(binary_data, fast_settings):
     X, y = binary_data
-    clf = WeightedKerasClassifier(**FAST).fit(X, y)
+    clf = WeightedKerasClassifier(**fast_settings).fit(X, y)
     big = np.tile(X, (40, 1))  # 12,000 rows: two chunks of 8192
     np.testing.assert_allclose(clf.predict_proba(big)[: len(X)], clf.predict_proba(X), atol=1e-6)
     small_chunks = clf.set_params(predict__batch_size=64).predict_proba(X)
@@ -164,10 +164,10 @@ def test_predict_in_large_batches_matches_small(binary_data):
         ({"model": lambda unknown_arg: None}, "unknown_arg"),
     ],
 )
-def test_bad_parameters_get_clear_errors(binary_data, params, match):
+def test_bad_parameters_get_clear_errors(binary_data, params, match, fast_settings):
     X, y = binary_data
     with pytest.raises((ValueError, TypeError), match=match):
-        WeightedKerasClassifier(**{**FAST, "epochs": 1, **params}).fit(X, y)
+        WeightedKerasClassifier(**{**fast_settings, "epochs": 1, **params}).fit(X, y)
 
 
 @pytest.mark.parametrize(
@@ -179,17 +179,17 @@ def test_bad_parameters_get_clear_errors(binary_data, params, match):
         (np.zeros(300), "non-zero|zero for every row"),
     ],
 )
-def test_bad_sample_weight_gets_clear_errors(binary_data, sample_weight, match):
+def test_bad_sample_weight_gets_clear_errors(binary_data, sample_weight, match, fast_settings):
     X, y = binary_data
     with pytest.raises(ValueError, match=match):
-        WeightedKerasClassifier(**FAST).fit(X, y, sample_weight=sample_weight)
+        WeightedKerasClassifier(**fast_settings).fit(X, y, sample_weight=sample_weight)
 
 
-def test_bad_targets_get_clear_errors(binary_data):
+def test_bad_targets_get_clear_errors(binary_data, fast_settings):
     X, y = binary_data
     with pytest.raises(ValueError, match="one class"):
-        WeightedKerasClassifier(**FAST).fit(X, np.zeros(len(y)))
+        WeightedKerasClassifier(**fast_settings).fit(X, np.zeros(len(y)))
     with pytest.raises(ValueError, match="Unknown label type"):
-        WeightedKerasClassifier(**FAST).fit(X, np.linspace(0, 1, len(y)))
+        WeightedKerasClassifier(**fast_settings).fit(X, np.linspace(0, 1, len(y)))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        WeightedKerasClassifier(**FAST).fit(X, y[:-1])
+        WeightedKerasClassifier(**fast_settings).fit(X, y[:-1])

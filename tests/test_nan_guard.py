@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from skweight import WeightedKerasClassifier, WeightedKerasRegressor
-from skweight._nan_guard import NonFiniteLossError
+from skweight._callbacks import NonFiniteLossError
 
 pytestmark = pytest.mark.core
 

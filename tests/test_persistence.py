@@ -206,7 +206,7 @@ def test_manifest_naming_forbidden_classes_or_files_is_refused(fitted, tmp_path,
     elif where == "array":
         manifest["attributes"]["classes_"] = value
     else:
-        manifest["attributes"]["_label_dtype"] = value
+        manifest["attributes"]["target_type_"] = value
     (path / "skweight.json").write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="not allowed|not a skweight estimator|not a saved array"):
         load(path)

@@ -1,7 +1,7 @@
 """Property tests (hypothesis) of the weight arithmetic and the expected-cost functions.
 
 Nothing is trained: ``finalize_weights`` and the strategies' ``prepare`` and
-``row_weights`` are called directly on generated rows, weights and costs.
+``class_weight_vector`` are called directly on generated rows, weights and costs.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from skweight import (
     expected_cost,
     minimum_cost_predict,
 )
-from skweight._training_rows import finalize_weights
 from skweight.weighting import TrainingSet
+from skweight.weighting.base import finalize_weights
 
 pytestmark = pytest.mark.core
 
@@ -47,6 +47,12 @@ def labelled_rows(draw, min_rows=2, max_rows=40, n_classes=None, zeros=True):
     w[:k] = np.maximum(w[:k], 1.0)  # every class keeps a row with positive weight
     X = np.arange(n, dtype=np.float64).reshape(-1, 1)
     return X, y, w, k
+
+
+def _weights(train):
+    """The training weights, ones where the strategy left them uniform (None)."""
+    y, weights = train.epoch_targets(0)
+    return np.ones(len(y)) if weights is None else weights
 
 
 def _finalize(weights, normalize=True):
@@ -89,11 +95,11 @@ def test_balanced_times_sample_weight_and_zero_rows_dropped(data):
     X, y, w, k = data
     classes = np.arange(k)
     strategy = ClassWeights("balanced")
-    out = strategy.prepare(X, y, w, classes=classes, random_state=0)
+    out = strategy.prepare(X, y, w, classes=classes, random_state=0, normalize=False)
     kept = w > 0
     np.testing.assert_array_equal(out.X[:, 0], np.flatnonzero(kept))
-    per_class = strategy.row_weights(y[kept], classes)
-    np.testing.assert_allclose(out.sample_weight, w[kept] * per_class)
+    per_class = strategy.class_weights_[y[kept]]
+    np.testing.assert_allclose(_weights(out), w[kept] * per_class)
     # balanced: every class has the same total row weight (before sample_weight)
     totals = np.bincount(y[kept], weights=per_class, minlength=k)
     np.testing.assert_allclose(totals, kept.sum() / k)
@@ -105,7 +111,8 @@ def test_dict_weights_give_each_row_its_class_weight(data, mapping):
     X, y, w, k = data
     mapping = {c: v for c, v in mapping.items() if c < k}
     expected = np.array([mapping.get(c, 1.0) for c in y])
-    np.testing.assert_allclose(ClassWeights(mapping).row_weights(y, np.arange(k)), expected)
+    vector = ClassWeights(mapping).class_weight_vector(y, np.arange(k))
+    np.testing.assert_allclose(vector[y], expected)
 
 
 @SETTINGS
@@ -114,7 +121,7 @@ def test_binary_cost_weights_are_the_error_costs(data, fp, fn):
     X, y, w, k = data
     if fp + fn == 0:
         return
-    row = CostSensitiveWeights(fp_cost=fp, fn_cost=fn).row_weights(y, np.arange(2))
+    row = CostSensitiveWeights(fp_cost=fp, fn_cost=fn).class_weight_vector(y, np.arange(2))[y]
     np.testing.assert_allclose(row, np.where(y == 1, fn, fp))
 
 
@@ -136,11 +143,11 @@ def test_effective_number_weights_are_positive_and_favour_smaller_classes(data, 
 def test_resampled_rows_carry_the_weight_of_their_original_row(data, kind):
     X, y, w, k = data
     sampler = RandomOverSampler() if kind == "over" else RandomUnderSampler()
-    out = Resampler(sampler).prepare(X, y, w, classes=np.arange(k), random_state=0)
+    out = Resampler(sampler).prepare(X, y, w, classes=np.arange(k), random_state=0, normalize=False)
     origin = out.X[:, 0].astype(int)  # row i holds i
     assert (w[origin] > 0).all()  # zero-weight rows never come back
     np.testing.assert_array_equal(out.y, y[origin])
-    np.testing.assert_array_equal(out.sample_weight, w[origin])
+    np.testing.assert_array_equal(_weights(out), w[origin])
     counts = np.bincount(out.y, minlength=k)
     assert (counts == counts[0]).all()  # the class mix is balanced
 
@@ -153,7 +160,9 @@ def test_smote_rows_keep_their_weight_and_synthetic_rows_get_the_class_mean(data
     X = np.column_stack([X, np.sin(X[:, 0])])
     sampler = SMOTE(k_neighbors=2)
     with pytest.warns(UserWarning, match="synthetic rows"):
-        out = Resampler(sampler).prepare(X, y, w, classes=np.arange(2), random_state=0)
+        out = Resampler(sampler).prepare(
+            X, y, w, classes=np.arange(2), random_state=0, normalize=False
+        )
     n = len(y)
     np.testing.assert_array_equal(out.sample_weight[:n], w)
     synthetic = out.y[n:]

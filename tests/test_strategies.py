@@ -11,8 +11,8 @@ from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 
+from skweight._keras import EpochResampledData
 from skweight.weighting import (
-    NAMED_STRATEGIES,
     ClassWeights,
     CostSensitiveWeights,
     EffectiveNumberWeights,
@@ -21,9 +21,9 @@ from skweight.weighting import (
     RecencyWeights,
     Resampler,
     TrainingSet,
+    named_strategies,
     resolve_weighting,
 )
-from skweight.weighting.epochs import EpochResampledData
 
 CLASSES = np.array([0, 1])
 
@@ -37,7 +37,7 @@ def imbalanced(n=200, seed=0, minority=0.1):
 
 # ---------------------------------------------------------------- registry
 def test_registry_names_and_samplers():
-    assert {"none", "balanced", "effective_number", "focal"} <= set(NAMED_STRATEGIES)
+    assert {"none", "balanced", "effective_number", "focal"} <= set(named_strategies())
     assert isinstance(resolve_weighting("effective_number"), EffectiveNumberWeights)
     assert isinstance(resolve_weighting("focal"), FocalLoss)
     sampler = RandomOverSampler()
@@ -49,16 +49,16 @@ def test_object_without_fit_resample_is_rejected():
     with pytest.raises(TypeError, match="weighting must be"):
         resolve_weighting(object())
     X, y = imbalanced()
-    with pytest.raises(TypeError, match="weighting: .*fit_resample"):
+    with pytest.raises(TypeError, match="Resampler: sampler must be .*fit_resample"):
         Resampler(object()).prepare(X, y, None, classes=CLASSES, random_state=0)
 
 
 # ---------------------------------------------------------------- cost-sensitive
 def test_cost_binary_shorthand_weights_positives_fn_over_fp():
     y = np.array([0, 0, 1, 0])
-    weights = CostSensitiveWeights(fp_cost=2, fn_cost=10).row_weights(y, CLASSES)
+    weights = CostSensitiveWeights(fp_cost=2, fn_cost=10).class_weight_vector(y, CLASSES)[y]
     np.testing.assert_allclose(weights, [2, 2, 10, 2])
-    same = CostSensitiveWeights([[0, 2], [10, 0]]).row_weights(y, CLASSES)
+    same = CostSensitiveWeights([[0, 2], [10, 0]]).class_weight_vector(y, CLASSES)[y]
     np.testing.assert_allclose(same, weights)
 
 
@@ -88,14 +88,16 @@ def test_cost_labels_reorder_matrix_to_classes():
 )
 def test_cost_errors_name_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        CostSensitiveWeights(**kwargs).row_weights(np.array([0, 1]), CLASSES)
+        CostSensitiveWeights(**kwargs).prepare(
+            np.zeros((2, 1)), np.array([0, 1]), None, classes=CLASSES, random_state=0
+        )
 
 
 def test_class_strategies_refuse_regression():
     y = np.zeros(3)
     for strategy in (CostSensitiveWeights(fp_cost=1, fn_cost=2), EffectiveNumberWeights()):
         with pytest.raises(ValueError, match="needs a classifier"):
-            strategy.row_weights(y, None)
+            strategy.prepare(np.zeros((3, 1)), y, None, classes=None, random_state=0)
     with pytest.raises(ValueError, match="needs a classifier"):
         Resampler(RandomOverSampler()).prepare(
             np.zeros((3, 1)), y, None, classes=None, random_state=0
@@ -113,10 +115,10 @@ def test_class_strategies_refuse_regression():
 )
 def test_validation_rows_get_the_training_class_weights(strategy):
     X, y = imbalanced(300)
-    train = strategy.prepare(X, y, None, classes=CLASSES, random_state=0)
+    train = strategy.prepare(X, y, None, classes=CLASSES, random_state=0, normalize=False)
     per_class = {c: np.unique(train.sample_weight[train.y == c]) for c in (0, 1)}
     y_val = np.array([0, 1, 1, 1])  # a validation mix unlike the training mix
-    val = strategy.validation_weights(X[:4], y_val, np.array([1.0, 1, 2, 1]), classes=CLASSES)
+    val = strategy.validation_weights(X[:4], y_val, np.array([1.0, 1, 2, 1]), normalize=False)
     np.testing.assert_allclose(
         val, [per_class[0][0], per_class[1][0], 2 * per_class[1][0], per_class[1][0]]
     )
@@ -139,60 +141,7 @@ def test_effective_number_formula_by_hand():
 @pytest.mark.parametrize("beta", [1.0, -0.1, "0.9", None])
 def test_effective_number_rejects_bad_beta(beta):
     with pytest.raises(ValueError, match="beta"):
-        EffectiveNumberWeights(beta).row_weights(np.array([0, 1]), CLASSES)
-
-
-# ---------------------------------------------------------------- focal
-def _focal_loss(strategy, y, default="binary_crossentropy", classes=CLASSES):
-    X = np.zeros((len(y), 1))
-    strategy.prepare(X, y, None, classes=classes, random_state=0)
-    return strategy.make_loss(default, target_type="binary")
-
-
-def test_focal_binary_uses_keras_binary_focal_loss():
-    y = np.array([0] * 8 + [1] * 2)
-    loss = _focal_loss(FocalLoss(gamma=3.0), y)
-    assert isinstance(loss, keras.losses.BinaryFocalCrossentropy)
-    config = loss.get_config()
-    assert config["gamma"] == 3.0 and not config["apply_class_balancing"]
-    balanced = _focal_loss(FocalLoss(alpha="balanced"), y).get_config()
-    assert balanced["apply_class_balancing"] and balanced["alpha"] == pytest.approx(0.8)
-    assert _focal_loss(FocalLoss(alpha=0.3), y).get_config()["alpha"] == pytest.approx(0.3)
-
-
-def test_focal_multiclass_uses_categorical_focal_loss_with_class_alpha():
-    y = np.array([0] * 6 + [1] * 3 + [2] * 1)
-    classes = np.array([0, 1, 2])
-    default = keras.losses.SparseCategoricalCrossentropy()
-    loss = _focal_loss(FocalLoss(alpha="balanced"), y, default, classes)
-    assert isinstance(loss, keras.losses.CategoricalFocalCrossentropy)
-    np.testing.assert_allclose(loss.get_config()["alpha"], [10 / 18, 10 / 9, 10 / 3])
-    plain = _focal_loss(FocalLoss(), y, default, classes)
-    assert plain.get_config()["alpha"] == 1.0
-
-
-def test_focal_keeps_from_logits():
-    loss = _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryCrossentropy(True))
-    assert loss.get_config()["from_logits"]
-
-
-@pytest.mark.parametrize(
-    ("strategy", "default", "match"),
-    [
-        (FocalLoss(gamma=-1), "binary_crossentropy", "gamma"),
-        (FocalLoss(alpha="inverse"), "binary_crossentropy", "alpha"),
-        (FocalLoss(alpha=[1, 2, 3]), "binary_crossentropy", "alpha"),
-        (FocalLoss(), "mse", "cross-entropy"),
-    ],
-)
-def test_focal_errors(strategy, default, match):
-    with pytest.raises(ValueError, match=match):
-        _focal_loss(strategy, np.array([0, 1, 1]), default)
-
-
-def test_focal_warns_when_replacing_a_focal_loss():
-    with pytest.warns(UserWarning, match="replaces"):
-        _focal_loss(FocalLoss(), np.array([0, 1]), keras.losses.BinaryFocalCrossentropy())
+        EffectiveNumberWeights(beta).check_params()
 
 
 def test_class_weighting_warns_about_double_weighting_with_balancing_loss():
@@ -207,7 +156,9 @@ def test_weights_follow_sample_indices():
     X, y = imbalanced()
     weights = np.linspace(0.5, 2.0, len(y))
     for sampler in (RandomOverSampler(), RandomUnderSampler()):
-        train = Resampler(sampler).prepare(X, y, weights, classes=CLASSES, random_state=0)
+        train = Resampler(sampler).prepare(
+            X, y, weights, classes=CLASSES, random_state=0, normalize=False
+        )
         # column 0 is unique per row, so it identifies each resampled row's original
         original = np.array([np.flatnonzero(X[:, 0] == value)[0] for value in train.X[:, 0]])
         np.testing.assert_array_equal(train.y, y[original])
@@ -219,7 +170,9 @@ def test_smote_rows_keep_or_get_the_class_mean_weight():
     weights = np.where(y == 1, 3.0, 1.0)
     weights[y == 1] *= np.linspace(0.5, 1.5, (y == 1).sum())
     with pytest.warns(UserWarning, match="mean sample_weight of its class"):
-        train = Resampler(SMOTE()).prepare(X, y, weights, classes=CLASSES, random_state=0)
+        train = Resampler(SMOTE()).prepare(
+            X, y, weights, classes=CLASSES, random_state=0, normalize=False
+        )
     n = len(y)
     np.testing.assert_allclose(train.sample_weight[:n], weights)
     synthetic = train.sample_weight[n:]
@@ -231,7 +184,9 @@ def test_combined_sampler_rows_are_matched_to_their_originals():
     X, y = imbalanced(300)
     weights = np.linspace(0.5, 2.0, len(y))
     with pytest.warns(UserWarning, match="synthetic rows"):
-        train = Resampler(SMOTEENN()).prepare(X, y, weights, classes=CLASSES, random_state=0)
+        train = Resampler(SMOTEENN()).prepare(
+            X, y, weights, classes=CLASSES, random_state=0, normalize=False
+        )
     lookup = {(row.tobytes(), label): w for row, label, w in zip(X, y, weights, strict=True)}
     class_mean = {c: weights[y == c].mean() for c in (0, 1)}
     n_original = 0
@@ -240,33 +195,6 @@ def test_combined_sampler_rows_are_matched_to_their_originals():
         n_original += original is not None
         assert w == pytest.approx(class_mean[label] if original is None else original)
     assert 0 < n_original < len(train.y)  # ENN removed some rows, SMOTE added others
-
-
-@pytest.mark.parametrize(
-    "strategy",
-    [
-        Resampler(RandomOverSampler()),
-        Resampler(RandomUnderSampler()),
-        Resampler(SMOTE()),
-        Resampler(RandomOverSampler(), per_epoch=True),
-        ClassWeights("balanced"),
-    ],
-    ids=["over", "under", "smote", "per-epoch", "balanced"],
-)
-def test_zero_weight_row_is_as_if_absent(strategy):
-    X, y = imbalanced()
-    weights = np.ones(len(y))
-    outlier = np.flatnonzero(y == 1)[0]
-    X_bad = X.copy()
-    X_bad[outlier] = [1e6, -1e6]
-    weights[outlier] = 0
-    keep = weights > 0
-    with_zero = strategy.prepare(X_bad, y, weights, classes=CLASSES, random_state=3)
-    without = strategy.prepare(X[keep], y[keep], None, classes=CLASSES, random_state=3)
-    np.testing.assert_array_equal(with_zero.X, without.X)
-    np.testing.assert_array_equal(with_zero.y, without.y)
-    assert not (np.abs(with_zero.X) > 1e5).any()
-    np.testing.assert_array_equal(with_zero.epoch_targets(1)[0], without.epoch_targets(1)[0])
 
 
 def test_sampler_is_cloned_seeded_and_never_modified():
@@ -317,7 +245,7 @@ def test_epoch_dataset_gathers_batches_by_index():
     X, y = imbalanced(100)
     weights = np.arange(1, 101, dtype=float)
     train = Resampler(RandomOverSampler(), per_epoch=True).prepare(
-        X, y, weights, classes=CLASSES, random_state=0
+        X, y, weights, classes=CLASSES, random_state=0, normalize=False
     )
     data = EpochResampledData(train, lambda t: t[:, None], batch_size=16, shuffle=True, seed=0)
     n_rows = len(train.epoch_rows(0))
@@ -344,11 +272,13 @@ def test_training_set_epoch_targets():
 # ---------------------------------------------------------------- per-row strategies
 def test_recency_by_row_order_and_by_time_column():
     X = np.column_stack([np.zeros(5), [10.0, 20, 30, 40, 50]])
-    by_order = RecencyWeights(half_life=2).weigh(X, np.zeros(5), None, None)
+    by_order = RecencyWeights(half_life=2).row_weights(X, np.zeros(5))
     np.testing.assert_allclose(by_order, [0.25, 2**-1.5, 0.5, 2**-0.5, 1])
-    by_time = RecencyWeights(half_life=20, time_column=1).weigh(X, np.zeros(5), None, None)
+    by_time = RecencyWeights(half_life=20, time_column=1).row_weights(X, np.zeros(5))
     np.testing.assert_allclose(by_time, [0.25, 2**-1.5, 0.5, 2**-0.5, 1])
-    with_user = RecencyWeights(2).weigh(X, np.zeros(5), np.full(5, 2.0), None)
+    with_user = RecencyWeights(2).validation_weights(
+        X, np.zeros(5), np.full(5, 2.0), normalize=False
+    )
     np.testing.assert_allclose(with_user, 2 * by_order)
 
 
@@ -368,18 +298,16 @@ def test_recency_by_row_order_and_by_time_column():
 def test_row_strategy_errors_name_the_parameter(strategy, match):
     X = np.column_stack([-np.ones(4), np.ones(4)])
     with pytest.raises(ValueError, match=match):
-        strategy.weigh(X, np.zeros(4), None, None)
+        strategy.prepare(X, np.zeros(4), None, classes=None, random_state=0)
 
 
 def test_inverse_variance_weights():
     X = np.column_stack([np.zeros(3), [0.5, 2.0, 0.0]])
-    weights = InverseVarianceWeights(1, min_variance=1e-2).weigh(X, np.zeros(3), None, None)
+    weights = InverseVarianceWeights(1, min_variance=1e-2).row_weights(X, np.zeros(3))
     np.testing.assert_allclose(weights, [2.0, 0.5, 100.0])
-    from_std = InverseVarianceWeights(1, std=True, min_variance=1e-2).weigh(
-        X, np.zeros(3), None, None
-    )
+    from_std = InverseVarianceWeights(1, std=True, min_variance=1e-2).row_weights(X, np.zeros(3))
     np.testing.assert_allclose(from_std, [4.0, 0.25, 100.0])
-    from_function = InverseVarianceWeights(lambda X: X[:, 1] + 1).weigh(X, np.zeros(3), None, None)
+    from_function = InverseVarianceWeights(lambda X: X[:, 1] + 1).row_weights(X, np.zeros(3))
     np.testing.assert_allclose(from_function, [1 / 1.5, 1 / 3, 1.0])
 
 
@@ -400,7 +328,7 @@ def test_weights_multiply_and_zero_rows_vanish(weights, strategy_index):
     weights = np.asarray(weights)
     assume((weights[y == 0] > 0).any() and (weights[y == 1] > 0).any())
     before = weights.copy()
-    train = strategy.prepare(X, y, weights, classes=CLASSES, random_state=0)
+    train = strategy.prepare(X, y, weights, classes=CLASSES, random_state=0, normalize=False)
     keep = weights > 0
     np.testing.assert_array_equal(train.X, X[keep])
     expected = weights[keep] * strategy.class_weights_[y[keep]]

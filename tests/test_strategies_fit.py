@@ -25,38 +25,6 @@ from skweight import (
     WeightedKerasRegressor,
 )
 
-from .conftest import SETTINGS
-
-
-def imbalanced(n, seed):
-    """Two overlapping Gaussian classes, about 1 positive in 10."""
-    rng = np.random.RandomState(seed)
-    y = (rng.rand(n) < 0.1).astype(np.int64)
-    X = np.column_stack([rng.randn(n) + 1.5 * y, rng.randn(n)])
-    return X, y
-
-
-@pytest.fixture(scope="module")
-def data():
-    return imbalanced(300, 0), imbalanced(2000, 1)
-
-
-@pytest.fixture(scope="module")
-def baseline(data):
-    (X, y), (X_test, y_test) = data
-    model = WeightedKerasClassifier(**SETTINGS).fit(X, y)
-    return _summary(model, X_test, y_test)
-
-
-def _summary(model, X_test, y_test):
-    proba = model.predict_proba(X_test)[:, 1]
-    return {
-        "recall": np.mean(proba[y_test == 1] > 0.5),
-        "minority_proba": proba[y_test == 1].mean(),
-        "mean_proba": proba.mean(),
-    }
-
-
 # training prior each strategy should record: P(class 1) in the training mix
 BALANCED = 0.5
 CLASS_STRATEGIES = {
@@ -74,16 +42,18 @@ CLASS_STRATEGIES = {
 
 
 @pytest.mark.parametrize("name", list(CLASS_STRATEGIES))
-def test_strategy_raises_minority_recall_and_prior_correction_undoes_it(name, data, baseline):
-    (X, y), (X_test, y_test) = data
+def test_strategy_raises_minority_recall_and_prior_correction_undoes_it(
+    name, imbalanced_split, unweighted_baseline, strategy_settings, summarize
+):
+    (X, y), (X_test, y_test) = imbalanced_split
     weighting, expected_prior = CLASS_STRATEGIES[name]
     weighting_before = copy.deepcopy(weighting)
     X_before, y_before = X.copy(), y.copy()
-    model = WeightedKerasClassifier(weighting=weighting, **SETTINGS).fit(X, y)
-    result = _summary(model, X_test, y_test)
+    model = WeightedKerasClassifier(weighting=weighting, **strategy_settings).fit(X, y)
+    result = summarize(model, X_test, y_test)
 
     # the strategy makes the network find many more minority rows
-    assert result["recall"] > baseline["recall"] + 0.3, (result, baseline)
+    assert result["recall"] > unweighted_baseline["recall"] + 0.3, (result, unweighted_baseline)
 
     # the prior it trained under is recorded ...
     real = model.class_prior_[1]
@@ -105,7 +75,7 @@ def test_strategy_raises_minority_recall_and_prior_correction_undoes_it(name, da
         assert abs(result["mean_proba"] - real) > 0.1
         assert abs(corrected - real) < 0.04, (corrected, real)
 
-    # the caller's data and strategy objects are left as they were
+    # the caller's imbalanced_split and strategy objects are left as they were
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
     if isinstance(weighting, (dict, str)):
@@ -121,30 +91,12 @@ def _effective_prior(counts, beta=0.999):
     return mass[1] / mass.sum()
 
 
-def test_focal_moves_probability_towards_the_minority(data, baseline):
-    (X, y), (X_test, y_test) = data
-    model = WeightedKerasClassifier(weighting="focal", **SETTINGS).fit(X, y)
-    result = _summary(model, X_test, y_test)
-    # the focal term stops easy majority rows from dominating: less confident negatives
-    assert result["minority_proba"] > baseline["minority_proba"] + 0.08, (result, baseline)
-    np.testing.assert_allclose(model.training_prior_, model.class_prior_)
-
-
-def test_focal_works_with_integer_multiclass_labels():
-    X, y = imbalanced(300, 0)
-    y = y + (X[:, 1] > 1.2)  # three classes, integer labels
-    settings = {**SETTINGS, "epochs": 3}
-    model = WeightedKerasClassifier(weighting=FocalLoss(alpha="balanced"), **settings).fit(X, y)
-    assert model.predict_proba(X).shape == (300, 3)
-    assert np.isfinite(model.history_["loss"]).all()
-
-
-def test_recency_weights_follow_the_recent_regime():
+def test_recency_weights_follow_the_recent_regime(strategy_settings):
     rng = np.random.RandomState(0)
     n = 300
     X = rng.uniform(-1, 1, size=(n, 1))
     y = X[:, 0] + np.where(np.arange(n) < n // 2, 0.0, 3.0)  # the relation shifted halfway
-    settings = {**SETTINGS, "epochs": 20, "optimizer__learning_rate": 0.05}
+    settings = {**strategy_settings, "epochs": 20, "optimizer__learning_rate": 0.05}
     plain = WeightedKerasRegressor(**settings).fit(X, y)
     recent = WeightedKerasRegressor(weighting=RecencyWeights(half_life=20), **settings).fit(X, y)
     grid = np.linspace(-1, 1, 50).reshape(-1, 1)
@@ -154,7 +106,7 @@ def test_recency_weights_follow_the_recent_regime():
     assert shift_recent > 2.4
 
 
-def test_inverse_variance_weights_trust_precise_measurements():
+def test_inverse_variance_weights_trust_precise_measurements(strategy_settings):
     rng = np.random.RandomState(0)
     n = 300
     sd = np.where(rng.rand(n) < 0.5, 10.0, 0.1)  # half the rows are very noisy measurements
@@ -163,7 +115,7 @@ def test_inverse_variance_weights_trust_precise_measurements():
     X = np.column_stack([x, sd**2])  # column 1: each row's measurement variance
     # a linear model, so that the variance column cannot explain the noise away
     settings = {
-        **SETTINGS,
+        **strategy_settings,
         "hidden_layer_sizes": (),
         "epochs": 20,
         "optimizer__learning_rate": 0.05,
@@ -176,13 +128,13 @@ def test_inverse_variance_weights_trust_precise_measurements():
     assert error_weighted < 0.5 * error_plain, (error_weighted, error_plain)
 
 
-def test_grid_search_over_strategies_refits_the_winner():
-    X, y = imbalanced(300, 0)
+def test_grid_search_over_strategies_refits_the_winner(strategy_settings, imbalanced_rows):
+    X, y = imbalanced_rows(300, 0)
     grid = [
         None, "balanced", {0: 1, 1: 5}, "effective_number", "focal",
         RandomOverSampler(), RandomUnderSampler(), SMOTE(),
     ]  # fmt: skip
-    settings = {**SETTINGS, "epochs": 3}
+    settings = {**strategy_settings, "epochs": 3}
     search = GridSearchCV(
         WeightedKerasClassifier(**settings),
         {"weighting": grid},
@@ -199,8 +151,8 @@ def test_grid_search_over_strategies_refits_the_winner():
     assert hasattr(best, "model_") and best.predict(X).shape == y.shape
 
 
-def test_resampler_never_sees_validation_or_test_rows():
-    X, y = imbalanced(300, 0)
+def test_resampler_never_sees_validation_or_test_rows(strategy_settings, imbalanced_rows):
+    X, y = imbalanced_rows(300, 0)
     X = np.column_stack([X, np.arange(len(y))])  # column 2: row id
     seen = []
 
@@ -211,7 +163,7 @@ def test_resampler_never_sees_validation_or_test_rows():
     sampler = FunctionSampler(func=oversample, validate=False)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
     model = WeightedKerasClassifier(
-        weighting=sampler, validation_split=0.25, **{**SETTINGS, "epochs": 2}
+        weighting=sampler, validation_split=0.25, **{**strategy_settings, "epochs": 2}
     ).fit(X_train, y_train)
     assert len(seen) == 1
     used = seen[0]
@@ -225,33 +177,11 @@ def test_resampler_never_sees_validation_or_test_rows():
     assert "val_loss_unweighted" in model.history_
 
 
-@pytest.mark.parametrize(
-    "weighting",
-    [SMOTE(), Resampler(RandomUnderSampler(), per_epoch=True)],
-    ids=["smote", "under_per_epoch"],
-)
-def test_zero_weight_row_never_influences_the_fit(weighting):
-    X, y = imbalanced(200, 0)
-    outlier = np.flatnonzero(y == 1)[0]
-    X_bad = X.copy()
-    X_bad[outlier] = [50.0, -50.0]
-    weights = np.ones(len(y))
-    weights[outlier] = 0.0
-    keep = weights > 0
-    settings = {**SETTINGS, "epochs": 3}
-    weights_before = weights.copy()
-    with_zero = WeightedKerasClassifier(weighting=weighting, **settings)
-    with_zero.fit(X_bad, y, sample_weight=weights)
-    without = WeightedKerasClassifier(weighting=weighting, **settings).fit(X[keep], y[keep])
-    np.testing.assert_allclose(with_zero.predict_proba(X), without.predict_proba(X), atol=1e-6)
-    np.testing.assert_array_equal(weights, weights_before)
-
-
-def test_keras_weighted_loss_matches_the_formula_by_hand():
-    X, y = imbalanced(200, 0)
+def test_keras_weighted_loss_matches_the_formula_by_hand(strategy_settings, imbalanced_rows):
+    X, y = imbalanced_rows(200, 0)
     user_weight = np.where(np.arange(len(y)) % 3 == 0, 2.0, 1.0)
     model = WeightedKerasClassifier(
-        weighting={0: 1, 1: 4}, validation_split=0.3, **{**SETTINGS, "epochs": 2}
+        weighting={0: 1, 1: 4}, validation_split=0.3, **{**strategy_settings, "epochs": 2}
     ).fit(X, y, sample_weight=user_weight)
     _, val_rows = train_test_split(np.arange(len(y)), test_size=0.3, stratify=y, random_state=0)
     val_rows = np.sort(val_rows)

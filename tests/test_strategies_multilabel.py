@@ -13,8 +13,6 @@ from skweight.weighting.multilabel import (
     label_training_prior,
 )
 
-from .conftest import SETTINGS
-
 
 def multilabel(n=300, seed=0):
     """Three labels: two rare ones (about 12% and 7% positive) and a common one (84%)."""
@@ -62,12 +60,14 @@ def test_per_label_loss_matches_the_formula_by_hand():
     assert restored.positive_weights == loss.positive_weights
 
 
-def test_balanced_per_label_raises_rare_label_recall():
+def test_balanced_per_label_raises_rare_label_recall(strategy_settings):
     X, Y = multilabel()
     X_test, Y_test = multilabel(2000, 1)
     Y_before = Y.copy()
-    plain = WeightedKerasClassifier(**SETTINGS).fit(X, Y)
-    balanced = WeightedKerasClassifier(weighting="balanced", validation_split=0.2, **SETTINGS)
+    plain = WeightedKerasClassifier(**strategy_settings).fit(X, Y)
+    balanced = WeightedKerasClassifier(
+        weighting="balanced", validation_split=0.2, **strategy_settings
+    )
     balanced.fit(X, Y)
     np.testing.assert_array_equal(Y, Y_before)
 
@@ -110,9 +110,9 @@ def _train_rows(Y, fraction=0.2):
     return train
 
 
-def test_focal_and_row_weights_work_with_multilabel():
+def test_focal_and_row_weights_work_with_multilabel(strategy_settings):
     X, Y = multilabel(200)
-    settings = {**SETTINGS, "epochs": 2}
+    settings = {**strategy_settings, "epochs": 2}
     focal = WeightedKerasClassifier(weighting="focal", **settings).fit(X, Y)
     assert isinstance(focal.model_.loss, keras.losses.BinaryFocalCrossentropy)
     np.testing.assert_allclose(focal.training_prior_, focal.class_prior_)
@@ -122,15 +122,15 @@ def test_focal_and_row_weights_work_with_multilabel():
 
 
 @pytest.mark.parametrize("weighting", [{0: 2}, EffectiveNumberWeights()])
-def test_class_strategies_without_multilabel_meaning_are_refused(weighting):
+def test_class_strategies_without_multilabel_meaning_are_refused(weighting, strategy_settings):
     X, Y = multilabel(60)
     with pytest.raises(ValueError, match="multi-label"):
-        WeightedKerasClassifier(weighting=weighting, **SETTINGS).fit(X, Y)
+        WeightedKerasClassifier(weighting=weighting, **strategy_settings).fit(X, Y)
 
 
-def test_multilabel_model_refuses_single_label_partial_fit():
+def test_multilabel_model_refuses_single_label_partial_fit(strategy_settings):
     X, Y = multilabel(60)
-    model = WeightedKerasClassifier(**{**SETTINGS, "epochs": 1}).fit(X, Y)
+    model = WeightedKerasClassifier(**{**strategy_settings, "epochs": 1}).fit(X, Y)
     with pytest.raises(ValueError, match="3 labels"):
         model.partial_fit(X, Y[:, 0])
     refit = model.fit(X, Y[:, 0])  # a new fit may change the target type

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from skweight import WeightedKerasClassifier, WeightedKerasRegressor
+from skweight import WeightedKerasClassifier
 
 pytestmark = pytest.mark.core
 
+#: Full-batch training, where weights are exactly equivalent to leaving out or repeating rows
+#: (also used by tests/test_zero_weight.py).
 FULL_BATCH = {
     "hidden_layer_sizes": (8,),
     "epochs": 15,
@@ -18,17 +20,6 @@ FULL_BATCH = {
     "shuffle": False,
     "random_state": 0,
 }
-
-
-@pytest.mark.parametrize("estimator", [WeightedKerasClassifier, WeightedKerasRegressor])
-def test_zero_weight_equals_leaving_the_row_out(estimator, binary_data):
-    X, y = binary_data
-    weights = np.ones(len(y))
-    weights[::7] = 0.0
-    weighted = estimator(**FULL_BATCH).fit(X, y, sample_weight=weights)
-    kept = weights > 0
-    left_out = estimator(**FULL_BATCH).fit(X[kept], y[kept])
-    np.testing.assert_allclose(weighted.predict(X), left_out.predict(X), rtol=1e-6, atol=1e-6)
 
 
 def test_integer_weights_match_repeated_rows(binary_data):

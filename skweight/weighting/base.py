@@ -1,14 +1,33 @@
-"""The weighting-strategy interface: one template method between the data and the Keras fit."""
+"""The weighting-strategy contract: one template method between the data and the Keras fit.
+
+``WeightingStrategy.prepare`` is the only entry point the estimator calls to get its training
+rows. It always does the same five things, in order:
+
+1. check the strategy's parameters against ``_parameter_constraints`` (declarative, once);
+2. check the target against the capabilities the class declares (``needs_classes``,
+   ``supports_multilabel``, ``supports_dense_targets``), with one wording for each refusal;
+3. drop the rows whose ``sample_weight`` is 0, so that they influence nothing;
+4. call the one hook, ``_fit_rows``, which learns what it needs from the training rows and
+   returns what to train on;
+5. finalise the weights: drop rows the strategy weighted 0 and scale to mean 1.
+
+A strategy implements the hook through one of three families: a per-class strategy subclasses
+``PerClassWeights`` and implements ``class_weight_vector``; a per-row strategy implements
+``row_weights``; anything else (resampling) implements ``_fit_rows`` itself. A strategy that
+changes the loss sets ``changes_loss`` and implements ``_make_loss``.
+"""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
+
+from .._params import check_params
 
 
 @dataclass
@@ -39,6 +58,10 @@ class TrainingSet:
         _, weights = self.epoch_targets(0)
         return 1.0 if weights is None else float(weights.mean())
 
+    def reweighted(self, factor: np.ndarray | None) -> TrainingSet:
+        """The same rows with their weights multiplied by ``factor`` (None: unchanged)."""
+        return replace(self, sample_weight=multiply_weights(self.sample_weight, factor))
+
 
 def multiply_weights(first: np.ndarray | None, second: np.ndarray | None) -> np.ndarray | None:
     """Product of two optional weight vectors (None means all ones)."""
@@ -59,13 +82,32 @@ def drop_zero_weight_rows(
     return TrainingSet(X[keep], y[keep], sample_weight[keep])
 
 
-def single_label(y: np.ndarray, strategy: str) -> None:
-    """Raise a clear error if ``y`` is a multi-label indicator matrix."""
-    if y.ndim != 1:
-        raise ValueError(
-            f"weighting={strategy} weights classes of single-label targets; for a multi-label y "
-            "use 'balanced' (per label), 'focal', None or a per-row strategy."
-        )
+def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
+    """Drop zero-weight rows and, if ``normalize``, scale the weights to mean 1.
+
+    Weights that end up all equal become None, so Keras runs its unweighted path.
+    """
+    weights = train.sample_weight
+    if weights is None:
+        return train
+    X, y = train.X, train.y
+    keep = weights > 0
+    if not keep.all():
+        if train.epoch_rows is not None:
+            raise ValueError("A per-epoch strategy must drop zero-weight rows itself.")
+        X, y, weights = X[keep], y[keep], weights[keep]
+    if np.ptp(weights) == 0 and (normalize or weights[0] == 1):
+        return replace(train, X=X, y=y, sample_weight=None)
+    if normalize:
+        weights = weights / replace(train, X=X, y=y, sample_weight=weights).mean_weight()
+    return replace(train, X=X, y=y, sample_weight=weights)
+
+
+def target_kind(y: np.ndarray, classes: np.ndarray | None) -> str:
+    """``"continuous"`` (no classes), ``"multilabel"`` (a 2-D indicator) or ``"labels"``."""
+    if classes is None:
+        return "continuous"
+    return "multilabel" if y.ndim == 2 else "labels"
 
 
 def loss_balances_classes(loss: Any) -> bool:
@@ -82,45 +124,51 @@ def loss_balances_classes(loss: Any) -> bool:
 class WeightingStrategy(BaseEstimator):
     """Base class of skweight's weighting strategies.
 
-    A strategy turns the training rows into a ``TrainingSet``. Most strategies only need
-    per-row weights and implement ``row_weights`` (or ``weigh`` when the weights depend
-    on ``X``); resamplers override ``prepare``; strategies that change the loss override
-    ``make_loss``. Strategies are hyperparameters: the estimator works on a clone (its
-    ``weighting_``), so the object the user passed is never modified. ``prepare`` may record
-    what it learnt from the training rows on that clone (attributes ending in ``_``) for
-    ``make_loss`` and ``validation_weights``.
+    Strategies are hyperparameters: the estimator works on a clone (its ``weighting_``), so the
+    object the user passed is never modified. ``prepare`` records what the strategy learnt from
+    the training rows on that clone (attributes ending in ``_``), for ``validation_weights``
+    and ``make_loss``. Rows with ``sample_weight`` 0 are removed before the strategy sees them,
+    so they influence neither counts (``"balanced"``), nor neighbours (SMOTE), nor the fit.
 
-    Rows with ``sample_weight`` 0 are removed before the strategy sees them, so they influence
-    neither counts (``"balanced"``), nor neighbours (SMOTE), nor the fit.
+    Capabilities are declared as class attributes and checked by ``prepare``:
+
+    - ``needs_classes``: works on class labels (refused by the regressor);
+    - ``supports_multilabel``: accepts a multi-label indicator ``y``;
+    - ``supports_dense_targets``: accepts one target per element of a row (masks, sequences);
+    - ``resamples_rows``: may return other rows than it was given;
+    - ``changes_loss``: may replace the estimator's loss (``_make_loss``);
+    - ``balances_classes``: re-weights classes (warns if the loss already balances them).
 
     See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
     """
 
-    #: True for strategies that re-weight classes; combining them with a ``loss=`` that already
-    #: balances classes warns about double weighting.
-    balances_classes = False
+    needs_classes: ClassVar[bool] = False
+    supports_multilabel: ClassVar[bool] = True
+    supports_dense_targets: ClassVar[bool] = False
+    resamples_rows: ClassVar[bool] = False
+    changes_loss: ClassVar[bool] = False
+    balances_classes: ClassVar[bool] = False
 
-    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray | None:
-        """Return one weight per row of ``y`` (None for all ones).
+    #: ``{parameter: [constraint, ...]}``, see ``skweight._params``.
+    _parameter_constraints: ClassVar[dict[str, list]] = {}
 
-        Parameters
-        ----------
-        y : ndarray
-            Targets; for classifiers, class indices into ``classes``.
-        classes : ndarray or None
-            The original class labels (None for regression).
-        """
-        return None
+    _TEMPLATE = ("check_params", "prepare", "validation_weights", "make_loss")
 
-    def weigh(
-        self,
-        X: np.ndarray,
-        y: np.ndarray,
-        sample_weight: np.ndarray | None,
-        classes: np.ndarray | None,
-    ) -> np.ndarray | None:
-        """Return the user's ``sample_weight`` times the strategy's weight of each row."""
-        return multiply_weights(sample_weight, self.row_weights(y, classes))
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        overridden = sorted(set(cls._TEMPLATE) & set(vars(cls)))
+        if overridden:
+            raise TypeError(
+                f"{cls.__name__} overrides {overridden}, which every strategy shares; implement "
+                "the hooks instead (class_weight_vector, row_weights, _fit_rows, _make_loss)."
+            )
+
+    # ------------------------------------------------------------------ the template
+    def check_params(self) -> None:
+        """Raise a ``ValueError`` naming the first parameter that is not valid."""
+        check_params(
+            self.get_params(deep=False), self._parameter_constraints, owner=type(self).__name__
+        )
 
     def prepare(
         self,
@@ -130,15 +178,34 @@ class WeightingStrategy(BaseEstimator):
         *,
         classes: np.ndarray | None,
         random_state: int | None,
+        normalize: bool = True,
     ) -> TrainingSet:
-        """Return the rows, targets and weights to train on.
+        """Return the rows, targets and final weights to train on.
 
-        Zero-weight rows are dropped first; the user's ``sample_weight`` is then multiplied
-        with the strategy's row weights.
+        Parameters
+        ----------
+        X, y : ndarray
+            Training rows and encoded targets (class indices into ``classes``, a 0/1
+            indicator matrix for multi-label targets, or floats for regression).
+        sample_weight : ndarray or None
+            The user's per-row weights, multiplied with the strategy's.
+        classes : ndarray or None
+            The class labels (None for regression).
+        random_state : int or None
+            Seed of any random choice the strategy makes.
+        normalize : bool, default=True
+            Scale the final weights to mean 1 over the rows an epoch trains on.
         """
+        self.check_params()
+        self._check_target(y, classes)
         rows = drop_zero_weight_rows(X, y, sample_weight)
-        weights = self.weigh(rows.X, rows.y, rows.sample_weight, classes)
-        return TrainingSet(rows.X, rows.y, weights)
+        train = self._fit_rows(rows, classes=classes, random_state=random_state)
+        if not self.resamples_rows and len(train.y) != len(rows.y):
+            raise RuntimeError(
+                f"{type(self).__name__} returned {len(train.y)} rows for {len(rows.y)}; a "
+                "strategy that changes the rows must declare resamples_rows = True."
+            )
+        return finalize_weights(train, normalize=normalize)
 
     def validation_weights(
         self,
@@ -146,19 +213,25 @@ class WeightingStrategy(BaseEstimator):
         y: np.ndarray,
         sample_weight: np.ndarray | None,
         *,
-        classes: np.ndarray | None,
+        normalize: bool = True,
     ) -> np.ndarray | None:
-        """Return the weights of validation rows for the weighted validation loss.
+        """Weights of validation rows for the weighted validation loss (after ``prepare``).
 
-        They are the weights these rows would have in training (without resampling them),
-        so that ``val_loss`` estimates the same quantity as the training ``loss``.
+        They are the weights these rows would have in training, without resampling them, so
+        that ``val_loss`` estimates the same quantity as the training ``loss``.
         """
-        return self.weigh(X, y, sample_weight, classes)
+        weights = multiply_weights(sample_weight, self.row_weights(X, y))
+        if weights is None:
+            return None
+        weights = np.asarray(weights, dtype=np.float64)
+        if normalize and weights.sum() > 0:
+            weights = weights / weights.mean()
+        return weights
 
     def make_loss(self, default_loss: Any, *, target_type: str) -> Any:
-        """Return the loss to train with; the default keeps the estimator's loss.
+        """Return the loss to train with (after ``prepare``).
 
-        Class-balancing strategies warn when the loss already balances classes.
+        A class-balancing strategy warns when the loss already balances classes.
         """
         if self.balances_classes and loss_balances_classes(default_loss):
             warnings.warn(
@@ -166,40 +239,78 @@ class WeightingStrategy(BaseEstimator):
                 "already balances them (alpha with class balancing): the classes are weighted "
                 "twice. Use one of the two, or weighting=None.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
+        if not self.changes_loss:
+            return default_loss
+        return self._make_loss(default_loss, target_type=target_type)
+
+    # ------------------------------------------------------------------ hooks
+    def _fit_rows(
+        self, rows: TrainingSet, *, classes: np.ndarray | None, random_state: int | None
+    ) -> TrainingSet:
+        """The hook: learn from the training rows and return what to train on.
+
+        ``rows`` has no zero-weight row. The default multiplies each row's weight by
+        ``row_weights``.
+        """
+        return rows.reweighted(self.row_weights(rows.X, rows.y))
+
+    def row_weights(self, X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+        """The strategy's weight of each row (None: all ones), once it has seen the training rows.
+
+        Used for the training rows and for validation rows alike.
+        """
+        return None
+
+    def _make_loss(self, default_loss: Any, *, target_type: str) -> Any:
+        """Hook of strategies with ``changes_loss``: the loss that replaces ``default_loss``."""
         return default_loss
+
+    def _check_target(self, y: np.ndarray, classes: np.ndarray | None) -> None:
+        kind = target_kind(y, classes)
+        if kind == "continuous" and self.needs_classes:
+            raise ValueError(
+                f"weighting={self!r} needs a classifier: it works on class labels, and a "
+                "regressor has none. Use sample_weight or a per-row strategy "
+                f"({', '.join(_names_of(lambda s: not s.needs_classes, 'RecencyWeights'))})."
+            )
+        if kind == "multilabel" and not self.supports_multilabel:
+            raise ValueError(
+                f"weighting={self!r} supports one label per row, not a multi-label y; for a "
+                "multi-label y use None, 'balanced' (per label), 'focal' or one of "
+                f"{_names_of(lambda s: s.supports_multilabel, 'ClassWeights')}."
+            )
+
+
+def _names_of(capable: Callable[[type], bool], fallback: str) -> list[str]:
+    """Names of the registered strategies with a capability (for error messages)."""
+    from .registry import registered_strategies
+
+    names = [entry.cls.__name__ for entry in registered_strategies() if capable(entry.cls)]
+    return names or [fallback]
 
 
 class PerClassWeights(WeightingStrategy):
     """Base of strategies that give every row of class ``c`` the weight ``w_c``.
 
-    Subclasses implement ``class_weight_vector``. ``prepare`` computes the class weights
-    from the training rows and keeps them as ``class_weights_`` (on the estimator's
-    ``weighting_``), so validation rows are weighted with the training rows' class weights.
+    Subclasses implement only ``class_weight_vector``. ``prepare`` computes the class weights
+    from the training rows and keeps them as ``class_weights_``, so validation rows are weighted
+    with the training rows' class weights.
     """
 
+    needs_classes = True
+    supports_multilabel = False
     balances_classes = True
 
-    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """Return the weight of each class, in the order of ``classes``."""
         raise NotImplementedError
 
-    def row_weights(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+    def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
+        self.class_weights_ = np.asarray(self.class_weight_vector(rows.y, classes), dtype=float)
+        return super()._fit_rows(rows, classes=classes, random_state=random_state)
+
+    def row_weights(self, X, y) -> np.ndarray | None:
         weights = getattr(self, "class_weights_", None)
-        if weights is None:
-            weights = self.class_weight_vector(y, classes)
-        return weights[y]
-
-    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
-        rows = drop_zero_weight_rows(X, y, sample_weight)
-        self.class_weights_ = self.class_weight_vector(rows.y, classes)
-        weights = self.weigh(rows.X, rows.y, rows.sample_weight, classes)
-        return TrainingSet(rows.X, rows.y, weights)
-
-
-class NoWeighting(WeightingStrategy):
-    """Every row weighs the same (only the user's ``sample_weight`` applies).
-
-    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
-    """
+        return None if weights is None or y.ndim != 1 else weights[y]

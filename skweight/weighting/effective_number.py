@@ -6,9 +6,15 @@ import numbers
 
 import numpy as np
 
-from .base import PerClassWeights, single_label
+from .._params import Interval
+from .base import PerClassWeights
+from .registry import register_strategy
 
 
+@register_strategy(
+    names={"effective_number": lambda: EffectiveNumberWeights()},
+    examples=lambda: [EffectiveNumberWeights(beta=0.99)],
+)
 class EffectiveNumberWeights(PerClassWeights):
     """Weight class ``c`` in proportion to ``(1 - beta) / (1 - beta ** n_c)``.
 
@@ -30,21 +36,15 @@ class EffectiveNumberWeights(PerClassWeights):
     Samples", CVPR 2019.
     """
 
+    _parameter_constraints = {"beta": [Interval(numbers.Real, 0, 1, closed="left")]}
+
     def __init__(self, beta: float = 0.999):
         self.beta = beta
 
-    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+    def class_weight_vector(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """Return the weight of each class, in the order of ``classes``."""
-        if classes is None:
-            raise ValueError(
-                "weighting='effective_number' needs a classifier; the regressor has no classes."
-            )
-        single_label(y, "EffectiveNumberWeights")
-        beta = self.beta
-        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
-            raise ValueError(f"EffectiveNumberWeights: beta must be in [0, 1); got {beta!r}.")
         counts = np.bincount(y, minlength=len(classes)).astype(np.float64)
         present = counts > 0
         weights = np.ones(len(classes))
-        weights[present] = (1.0 - beta) / (1.0 - float(beta) ** counts[present])
+        weights[present] = (1.0 - self.beta) / (1.0 - float(self.beta) ** counts[present])
         return weights * present.sum() / weights[present].sum()

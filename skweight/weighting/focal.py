@@ -10,7 +10,9 @@ from typing import Any
 import keras
 import numpy as np
 
+from .._params import Interval, Options, numbers_at_least
 from .base import TrainingSet, WeightingStrategy
+from .registry import Candidate, register_strategy
 
 _BINARY = (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)
 _CATEGORICAL = (
@@ -35,6 +37,11 @@ def _loss_family(loss: Any) -> str | None:
     return None
 
 
+@register_strategy(
+    names={"focal": lambda: FocalLoss()},
+    candidates=[Candidate("focal", simplicity=7, make=lambda cost_matrix, random_state: "focal")],
+    examples=lambda: [FocalLoss(), FocalLoss(gamma=1.0, alpha="balanced")],
+)
 class FocalLoss(WeightingStrategy):
     """Train with the focal loss ``-alpha_t (1 - p_t) ** gamma log(p_t)``.
 
@@ -71,40 +78,29 @@ class FocalLoss(WeightingStrategy):
     Lin, Goyal, Girshick, He and Dollar, "Focal Loss for Dense Object Detection", ICCV 2017.
     """
 
+    needs_classes = True
+    changes_loss = True
+
+    _parameter_constraints = {
+        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+        "alpha": [
+            None,
+            Options(("balanced",)),
+            Interval(numbers.Real, 0, 1, closed="both"),
+            numbers_at_least(0),
+        ],
+    }
+
     def __init__(self, gamma: float = 2.0, alpha: None | str | float | Sequence[float] = None):
         self.gamma = gamma
         self.alpha = alpha
 
-    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
-        self._check()  # before the estimator builds a network
-        train = super().prepare(X, y, sample_weight, classes=classes, random_state=random_state)
-        if classes is None:
-            raise ValueError("weighting='focal' needs a classifier; the regressor has no classes.")
-        if train.y.ndim == 2:  # multi-label indicator: one binary problem per label
-            self.positive_fraction_ = train.y.mean(axis=0)
+    def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
+        if rows.y.ndim == 2:  # multi-label indicator: one binary problem per label
+            self.positive_fraction_ = rows.y.mean(axis=0)
         else:
-            self.class_counts_ = np.bincount(train.y, minlength=len(classes))
-        return train
-
-    def _check(self) -> None:
-        gamma = self.gamma
-        if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real) or not gamma >= 0:
-            raise ValueError(f"FocalLoss: gamma must be a number >= 0; got {gamma!r}.")
-        alpha = self.alpha
-        if isinstance(alpha, str) and alpha != "balanced":
-            raise ValueError(
-                f"FocalLoss: alpha must be None, 'balanced', a float or a list; got {alpha!r}."
-            )
-        if alpha is not None and not isinstance(alpha, str) and np.ndim(alpha) == 0:
-            if (
-                isinstance(alpha, bool)
-                or not isinstance(alpha, numbers.Real)
-                or not 0 <= alpha <= 1
-            ):
-                raise ValueError(
-                    f"FocalLoss: a number alpha={alpha!r} must be in [0, 1] and needs a binary "
-                    "target; for multiclass pass one weight per class or 'balanced'."
-                )
+            self.class_counts_ = np.bincount(rows.y, minlength=len(classes))
+        return rows
 
     def _balanced_alpha(self, family: str) -> Any:
         if hasattr(self, "positive_fraction_"):
@@ -141,8 +137,7 @@ class FocalLoss(WeightingStrategy):
             return float(values[1] / values.sum())
         return values.tolist()
 
-    def make_loss(self, default_loss: Any, *, target_type: str) -> Any:
-        self._check()
+    def _make_loss(self, default_loss: Any, *, target_type: str) -> Any:
         family = _loss_family(default_loss)
         if family is None:
             raise ValueError(

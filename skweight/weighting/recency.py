@@ -6,7 +6,9 @@ import numbers
 
 import numpy as np
 
-from .base import WeightingStrategy, multiply_weights
+from .._params import Interval
+from .base import WeightingStrategy
+from .registry import register_strategy
 
 
 def feature_column(X: np.ndarray, column, name: str) -> np.ndarray:
@@ -21,6 +23,9 @@ def feature_column(X: np.ndarray, column, name: str) -> np.ndarray:
     return values
 
 
+@register_strategy(
+    examples=lambda: [RecencyWeights(half_life=40), RecencyWeights(half_life=2.0, time_column=0)]
+)
 class RecencyWeights(WeightingStrategy):
     """Weight rows by ``0.5 ** ((t_latest - t) / half_life)``: a row ``half_life`` older weighs
     half as much.
@@ -42,23 +47,21 @@ class RecencyWeights(WeightingStrategy):
         rows' own order (or times).
     """
 
+    _parameter_constraints = {
+        "half_life": [Interval(numbers.Real, 0, None, closed="neither")],
+        "time_column": [None, Interval(numbers.Integral)],
+    }
+
     def __init__(self, half_life: float, time_column: int | None = None):
         self.half_life = half_life
         self.time_column = time_column
 
-    def weigh(self, X, y, sample_weight, classes) -> np.ndarray:
-        half_life = self.half_life
-        if (
-            isinstance(half_life, bool)
-            or not isinstance(half_life, numbers.Real)
-            or not (np.isfinite(half_life) and half_life > 0)
-        ):
-            raise ValueError(f"RecencyWeights: half_life must be a number > 0; got {half_life!r}.")
+    def row_weights(self, X, y) -> np.ndarray:
         if self.time_column is None:
             time = np.arange(X.shape[0], dtype=np.float64)
         else:
             time = feature_column(X, self.time_column, "RecencyWeights: time_column")
         if time.size == 0:
-            return multiply_weights(sample_weight, np.ones(0))
+            return np.ones(0)
         age = time.max() - time
-        return multiply_weights(sample_weight, np.exp2(-age / float(half_life)))
+        return np.exp2(-age / float(self.half_life))

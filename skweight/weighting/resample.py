@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
-from .base import TrainingSet, WeightingStrategy, drop_zero_weight_rows, multiply_weights
+from .._params import Bool, Satisfies
+from .base import TrainingSet, WeightingStrategy
+from .registry import Candidate, register_strategy
 
 
 def is_sampler(obj: Any) -> bool:
@@ -17,6 +19,38 @@ def is_sampler(obj: Any) -> bool:
     return callable(getattr(obj, "fit_resample", None)) and not isinstance(obj, type)
 
 
+def _over(cost_matrix, random_state):
+    from imblearn.over_sampling import RandomOverSampler
+
+    return RandomOverSampler(random_state=random_state)
+
+
+def _under(cost_matrix, random_state):
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return RandomUnderSampler(random_state=random_state)
+
+
+def _examples():
+    from imblearn.over_sampling import SMOTE, RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return [
+        Resampler(RandomOverSampler(random_state=0)),
+        Resampler(RandomUnderSampler(random_state=0)),
+        Resampler(RandomOverSampler(random_state=0), per_epoch=True),
+        Resampler(RandomUnderSampler(random_state=0), per_epoch=True),
+        Resampler(SMOTE(k_neighbors=3, random_state=0)),
+    ]
+
+
+@register_strategy(
+    candidates=[
+        Candidate("oversample", simplicity=6, make=_over),
+        Candidate("undersample", simplicity=5, make=_under),
+    ],
+    examples=_examples,
+)
 class Resampler(WeightingStrategy):
     """Resample the training rows with an imbalanced-learn sampler (or any ``fit_resample``).
 
@@ -52,9 +86,28 @@ class Resampler(WeightingStrategy):
     The network learns the resampled class mix; the estimator records it in
     ``training_prior_`` (for ``per_epoch``, the mix of one epoch), which ``prior_correction``
     undoes.
+
+    Attributes
+    ----------
+    class_weights_ : ndarray of shape (n_classes,)
+        The factor by which resampling multiplied each class's total weight; validation rows
+        are weighted by it.
     """
 
+    needs_classes = True
+    supports_multilabel = False
+    resamples_rows = True
     balances_classes = True
+
+    _parameter_constraints = {
+        "sampler": [
+            Satisfies(
+                lambda s: is_sampler(s),
+                "an object with a fit_resample(X, y) method, such as an imbalanced-learn sampler",
+            )
+        ],
+        "per_epoch": [Bool],
+    }
 
     def __init__(self, sampler: Any, per_epoch: bool = False):
         self.sampler = sampler
@@ -62,11 +115,6 @@ class Resampler(WeightingStrategy):
 
     # ------------------------------------------------------------------ helpers
     def _fresh_sampler(self, random_state: int | None) -> Any:
-        if not is_sampler(self.sampler):
-            raise TypeError(
-                "weighting: a resampling strategy needs an object with a fit_resample(X, y) "
-                f"method, such as an imbalanced-learn sampler; got {self.sampler!r}."
-            )
         try:
             sampler = clone(self.sampler)
         except TypeError:
@@ -87,16 +135,7 @@ class Resampler(WeightingStrategy):
         return np.asarray(X_res), np.asarray(y_res)
 
     # ------------------------------------------------------------------ strategy interface
-    def prepare(self, X, y, sample_weight, *, classes, random_state) -> TrainingSet:
-        if classes is None:
-            raise ValueError(
-                "weighting with a sampler needs a classifier; the regressor has no classes."
-            )
-        if y.ndim != 1:
-            raise ValueError(
-                "weighting with a sampler supports one label per row, not multi-label y."
-            )
-        rows = drop_zero_weight_rows(X, y, sample_weight)
+    def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
         sampler = self._fresh_sampler(random_state)
         if self.per_epoch:
             train = self._prepare_per_epoch(sampler, rows, random_state)
@@ -132,14 +171,14 @@ class Resampler(WeightingStrategy):
         y, weights = after.epoch_targets(0)
         mass_after = np.bincount(y, weights=weights, minlength=n_classes)
         mass_before = np.bincount(before.y, weights=before.sample_weight, minlength=n_classes)
-        self.class_ratio_ = np.divide(
+        self.class_weights_ = np.divide(
             mass_after, mass_before, out=np.ones(n_classes), where=mass_before > 0
         )
 
-    def validation_weights(self, X, y, sample_weight, *, classes) -> np.ndarray | None:
-        """Weight validation rows by how much resampling multiplied their class's weight."""
-        ratio = getattr(self, "class_ratio_", None)
-        return multiply_weights(sample_weight, None if ratio is None else ratio[y])
+    def row_weights(self, X, y) -> np.ndarray | None:
+        """Validation rows weigh what resampling multiplied their class's weight by."""
+        ratio = getattr(self, "class_weights_", None)
+        return None if ratio is None else ratio[y]
 
 
 class _EpochRows:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from .base import WeightingStrategy, multiply_weights
+from .._params import Bool, Interval, Satisfies
+from .base import WeightingStrategy
 from .recency import feature_column
+from .registry import register_strategy
 
 
+@register_strategy(examples=lambda: [InverseVarianceWeights(variance=0, std=True)])
 class InverseVarianceWeights(WeightingStrategy):
     """Weight each row by ``1 / variance`` of its measurement (the weighted least-squares rule).
 
@@ -36,6 +40,12 @@ class InverseVarianceWeights(WeightingStrategy):
         weight; variances must not be negative.
     """
 
+    _parameter_constraints = {
+        "variance": [Interval(numbers.Integral), Satisfies(callable, "a callable")],
+        "std": [Bool],
+        "min_variance": [Interval(numbers.Real, 0, None, closed="neither")],
+    }
+
     def __init__(
         self,
         variance: int | Callable[[np.ndarray], np.ndarray],
@@ -47,7 +57,7 @@ class InverseVarianceWeights(WeightingStrategy):
         self.std = std
         self.min_variance = min_variance
 
-    def weigh(self, X, y, sample_weight, classes) -> np.ndarray:
+    def row_weights(self, X, y) -> np.ndarray:
         if callable(self.variance):
             values = np.asarray(self.variance(X), dtype=np.float64).reshape(-1)
             if values.shape != (X.shape[0],):
@@ -63,11 +73,5 @@ class InverseVarianceWeights(WeightingStrategy):
             raise ValueError(
                 f"InverseVarianceWeights: variance must not be negative; got {values.min()!r}."
             )
-        floor = self.min_variance
-        if not (isinstance(floor, (int, float)) and not isinstance(floor, bool) and floor > 0):
-            raise ValueError(
-                f"InverseVarianceWeights: min_variance must be a number > 0; got {floor!r}."
-            )
         variance = values**2 if self.std else values
-        weights = 1.0 / np.maximum(variance, float(self.min_variance))
-        return multiply_weights(sample_weight, weights)
+        return 1.0 / np.maximum(variance, float(self.min_variance))

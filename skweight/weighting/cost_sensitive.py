@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .base import PerClassWeights, single_label
+from .._params import Interval, Satisfies
+from .base import PerClassWeights
+from .registry import Candidate, register_strategy
 
 
+def _cost_weights(cost_matrix, random_state):
+    return CostSensitiveWeights(np.asarray(cost_matrix).tolist())
+
+
+@register_strategy(
+    candidates=[Candidate("cost-weights", simplicity=4, make=_cost_weights, needs_cost=True)],
+    examples=lambda: [CostSensitiveWeights(fp_cost=1.0, fn_cost=4.0)],
+)
 class CostSensitiveWeights(PerClassWeights):
     """Weight each class by the cost of misclassifying it (the rescaling approach).
 
@@ -42,6 +53,13 @@ class CostSensitiveWeights(PerClassWeights):
     full matrix, e.g. with ``skweight.decision.MinimumCostClassifier``.
     """
 
+    _parameter_constraints = {
+        "cost_matrix": [None, Satisfies(lambda v: np.ndim(v) == 2, "a 2-D array of costs")],
+        "labels": [None, Satisfies(lambda v: np.ndim(v) == 1, "a sequence of class labels")],
+        "fp_cost": [None, Interval(numbers.Real, 0, None, closed="left")],
+        "fn_cost": [None, Interval(numbers.Real, 0, None, closed="left")],
+    }
+
     def __init__(
         self,
         cost_matrix: Any = None,
@@ -57,22 +75,11 @@ class CostSensitiveWeights(PerClassWeights):
 
     def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
         """Return the weight of each class, in the order of ``classes`` (``y`` is not used)."""
-        from ..cost import check_cost_matrix
+        from ..cost import align_cost_matrix
 
-        single_label(y, "CostSensitiveWeights")
-        if classes is None:
-            raise ValueError(
-                "weighting=CostSensitiveWeights needs a classifier; the regressor has no classes."
-            )
-        matrix, labels = check_cost_matrix(
-            self.cost_matrix,
-            self.labels,
-            fp_cost=self.fp_cost,
-            fn_cost=self.fn_cost,
-            classes=classes,
+        matrix = align_cost_matrix(
+            classes, self.cost_matrix, self.labels, fp_cost=self.fp_cost, fn_cost=self.fn_cost
         )
-        position = [labels.tolist().index(label) for label in np.asarray(classes).tolist()]
-        matrix = matrix[np.ix_(position, position)]
         n_classes = len(classes)
         excess = matrix - np.diag(matrix)[:, None]
         off_diagonal = ~np.eye(n_classes, dtype=bool)

@@ -1,8 +1,6 @@
-"""The rows a fit trains on: the validation hold-out and the final per-row weights."""
+"""The validation hold-out: which training rows a fit keeps aside for ``val_*`` entries."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -37,24 +35,3 @@ def split_validation(
         return TrainingSet(rows.X[index], rows.y[index], weights)
 
     return take(train_rows), take(val_rows)
-
-
-def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
-    """Drop zero-weight rows and, if ``normalize``, scale the weights to mean 1.
-
-    Weights that end up all equal become None, so Keras runs its unweighted path.
-    """
-    weights = train.sample_weight
-    if weights is None:
-        return train
-    X, y = train.X, train.y
-    keep = weights > 0
-    if not keep.all():
-        if train.epoch_rows is not None:
-            raise ValueError("A per-epoch strategy must drop zero-weight rows itself.")
-        X, y, weights = X[keep], y[keep], weights[keep]
-    if np.ptp(weights) == 0 and (normalize or weights[0] == 1):
-        return replace(train, X=X, y=y, sample_weight=None)
-    if normalize:
-        weights = weights / replace(train, X=X, y=y, sample_weight=weights).mean_weight()
-    return replace(train, X=X, y=y, sample_weight=weights)

@@ -1,0 +1,76 @@
+"""The Keras callbacks every fit adds: a finiteness guard and the unweighted validation loss.
+
+``NonFiniteLossGuard``
+    A network whose loss became NaN or infinite has NaN weights from then on and predicts
+    garbage; Keras keeps training it silently. The guard checks the loss at the end of each
+    epoch (one check per epoch costs nothing measurable) and raises ``NonFiniteLossError``;
+    the estimator then returns to the state it had before the fit.
+``UnweightedValidationLoss``
+    Keras computes ``val_loss`` with the validation rows' ``sample_weight``. skweight gives
+    those rows the weights the strategy would give them in training (without resampling them),
+    so that ``val_loss`` and ``loss`` estimate the same quantity, and this callback adds
+    ``val_loss_unweighted``: the loss function on the validation rows with every row weighing 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+
+from ._keras import predict_in_batches
+
+__all__ = ["NonFiniteLossError", "NonFiniteLossGuard", "UnweightedValidationLoss"]
+
+
+class NonFiniteLossError(ValueError):
+    """The training loss became NaN or infinite."""
+
+
+class NonFiniteLossGuard(keras.callbacks.Callback):
+    """Raise ``NonFiniteLossError`` when an epoch ends with a NaN or infinite loss."""
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Check the epoch's training loss."""
+        value = (logs or {}).get("loss")
+        if value is None or math.isfinite(float(value)):
+            return
+        self.model.stop_training = True
+        raise NonFiniteLossError(
+            f"The training loss became {float(value)} at epoch {epoch + 1}; training stopped and "
+            "the estimator is left as it was before this fit. Likely causes: a learning rate too "
+            f"high (optimizer__learning_rate, now {_learning_rate(self.model)}); very large or "
+            "unscaled values in X or y (scale them, e.g. with StandardScaler); extreme "
+            "sample_weight or class weights (keep normalize_weights=True); or a custom loss or "
+            "model that takes the log of 0 or divides by 0."
+        )
+
+
+def _learning_rate(model) -> str:
+    try:
+        return f"{float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)):g}"
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"
+
+
+class UnweightedValidationLoss(keras.callbacks.Callback):
+    """Add ``val_loss_unweighted`` to the epoch logs: the loss function, every row weighing 1.
+
+    Regularisation penalties (``model.losses``) are not included.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray):
+        super().__init__()
+        self.X = X
+        self.y = y
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is None:
+            return
+        outputs = predict_in_batches(self.model, self.X, None)
+        loss_function = self.model.loss
+        if hasattr(loss_function, "unweighted"):  # a loss with weights inside (multi-label)
+            loss_function = loss_function.unweighted()
+        loss = loss_function(self.y, outputs)
+        logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss)))

@@ -1,0 +1,128 @@
+"""One candidate of ``skweight.compare_weightings`` as a classifier that a search can fit.
+
+``StrategyCandidate(estimator, strategy=name)`` trains ``estimator`` the ``name`` way: with a
+weighting strategy, or unweighted and deciding by minimum expected cost, or unweighted with a
+threshold tuned by ``TunedThresholdClassifierCV``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.model_selection import TunedThresholdClassifierCV
+from sklearn.utils.validation import check_is_fitted
+
+from .cost import make_cost_scorer
+from .decision import MinimumCostClassifier
+
+#: Candidates that train without weighting and act on the decision instead, with their
+#: simplicity ranks: deciding by cost changes nothing in training and has no fitted knob; a tuned
+#: threshold fits one number (the plain model, rank 1, ignores costs).
+BASELINE_SIMPLICITY = {"cost-decision": 0, "tuned-threshold": 2}
+BASELINES = tuple(BASELINE_SIMPLICITY)
+
+
+def weighting_param(estimator) -> str:
+    """The name of ``estimator``'s weighting parameter (``weighting`` or ``step__weighting``)."""
+    names = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "weighting"]
+    if "weighting" in names:
+        return "weighting"
+    if len(names) != 1:
+        raise ValueError(
+            f"estimator must have exactly one weighting parameter (e.g. a "
+            f"WeightedKerasClassifier, alone or as a pipeline step); found {names or 'none'}."
+        )
+    return names[0]
+
+
+class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """One candidate of ``compare_weightings``: ``estimator`` trained the ``strategy`` way.
+
+    Parameters
+    ----------
+    estimator : classifier with a ``weighting`` parameter
+    strategy : str
+        A key of ``strategies``, ``"cost-decision"`` (unweighted, then
+        ``skweight.decision.MinimumCostClassifier``) or ``"tuned-threshold"``
+        (unweighted, in ``TunedThresholdClassifierCV`` scored by cost).
+    strategies : dict
+        ``{name: weighting value}``.
+    cost_matrix : ndarray
+        Costs in the order of the classes of ``y``.
+    threshold_cv : int
+        Folds of the threshold tuning.
+    verbose : int
+        Print one line per fit when > 0.
+    """
+
+    def __init__(
+        self, estimator, strategy="none", strategies=None, cost_matrix=None, threshold_cv=3,
+        verbose=0,
+    ):  # fmt: skip
+        self.estimator = estimator
+        self.strategy = strategy
+        self.strategies = strategies
+        self.cost_matrix = cost_matrix
+        self.threshold_cv = threshold_cv
+        self.verbose = verbose
+
+    def _build(self, classes: np.ndarray):
+        model = clone(self.estimator)
+        param = weighting_param(model)
+        strategies = self.strategies or {}
+        if self.strategy in BASELINES:
+            model.set_params(**{param: None})
+            if self.strategy == "cost-decision":
+                return MinimumCostClassifier(model, cost_matrix=self.cost_matrix, labels=classes)
+            scorer = make_cost_scorer(self.cost_matrix, labels=classes)
+            return TunedThresholdClassifierCV(model, scoring=scorer, cv=self.threshold_cv)
+        if self.strategy not in strategies:
+            raise ValueError(
+                f"strategy={self.strategy!r} is not one of {list(strategies) + list(BASELINES)}."
+            )
+        return model.set_params(**{param: strategies[self.strategy]})
+
+    def fit(self, X, y, sample_weight=None):
+        """Build the candidate model and fit it."""
+        start = time.perf_counter()
+        self.classes_ = np.unique(y)
+        model = self._build(self.classes_)
+        if sample_weight is None:
+            model.fit(X, y)
+        else:
+            # route the weights to every step that takes them (pipelines, the threshold tuner and
+            # its scorer accept fit metadata only through routing)
+            with sklearn.config_context(enable_metadata_routing=True):
+                _request_sample_weight(model)
+                if isinstance(model, TunedThresholdClassifierCV):
+                    model.scoring.set_score_request(sample_weight=True)
+                model.fit(X, y, sample_weight=sample_weight)
+        self.model_ = model
+        if self.verbose:
+            print(
+                f"[skweight] {self.strategy:<16} fitted on {len(y)} rows in "
+                f"{time.perf_counter() - start:5.1f}s",
+                flush=True,
+            )
+        return self
+
+    def predict(self, X):
+        """Predictions of the fitted candidate."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities of the fitted candidate."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict_proba(X)
+
+
+def _request_sample_weight(estimator) -> None:
+    """Ask every consumer in ``estimator`` (pipeline steps included) for ``sample_weight``."""
+    parts = [estimator, *estimator.get_params(deep=True).values()]
+    for part in parts:
+        if hasattr(part, "set_fit_request") and isinstance(part, BaseEstimator):
+            part.set_fit_request(sample_weight=True)

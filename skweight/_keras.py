@@ -1,0 +1,350 @@
+"""Keras plumbing: losses and optimizers from parameters, the built-in network, the data a
+fit is fed, and fast batched prediction.
+
+Losses and optimizers
+    ``loss=`` and ``optimizer=`` accept a string, a class, or an instance; routed ``loss__*`` /
+    ``optimizer__*`` parameters override the object's configuration. A fresh object is made at
+    every fit, so the user's objects are never modified and no optimizer state leaks from one fit
+    into the next.
+Training data
+    When a strategy resamples at every epoch its ``TrainingSet`` carries ``epoch_rows``, a
+    function from the epoch number to row indices. ``EpochResampledData`` gathers each batch from
+    those indices, so memory holds ``X`` once plus one batch, never a resampled copy of ``X``.
+Prediction
+    ``keras.Model.predict`` builds a data pipeline and a progress bar at every call, which costs
+    tens of milliseconds even for one row. skweight calls ``predict_on_batch`` instead, on
+    chunks of a fixed size, padded to a power-of-two row count (at least ``MIN_PREDICT_ROWS``),
+    so that backends that compile one program per input shape (JAX) compile a handful of
+    programs, and a row's prediction does not depend on how many other rows were predicted with
+    it. On JAX, inputs of many chunks send their full chunks through ``model.predict``, whose
+    loop dispatches them without waiting for each result (the same program on the same chunk
+    size, so the same numbers).
+"""
+
+from __future__ import annotations
+
+import numbers
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+from keras.initializers import GlorotUniform
+
+from .weighting.base import TrainingSet
+
+
+def default_compile_kwargs() -> dict[str, Any]:
+    """Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them.
+
+    Several steps per execution amortise the per-step dispatch cost. On TensorFlow, XLA
+    compilation costs more than it saves on the small, short fits typical of model selection;
+    on JAX, compilation is what makes training fast ("auto" keeps it on).
+    """
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    return {"steps_per_execution": 32, "jit_compile": False if on_tensorflow else "auto"}
+
+
+# ---------------------------------------------------------------------------- loss and optimizer
+_LOSS_ALIASES = {
+    "mse": "MeanSquaredError",
+    "mae": "MeanAbsoluteError",
+    "mape": "MeanAbsolutePercentageError",
+    "msle": "MeanSquaredLogarithmicError",
+    "kld": "KLDivergence",
+    "kl_divergence": "KLDivergence",
+    "logcosh": "LogCosh",
+    "log_cosh": "LogCosh",
+    "bce": "BinaryCrossentropy",
+}
+
+#: Losses that expect one-hot targets rather than integer class indices.
+ONE_HOT_LOSSES = (
+    keras.losses.CategoricalCrossentropy,
+    keras.losses.CategoricalFocalCrossentropy,
+    keras.losses.CategoricalHinge,
+)
+
+
+def _loss_class_from_name(name: str) -> type | None:
+    camel = _LOSS_ALIASES.get(name.lower(), "".join(p.capitalize() for p in name.split("_")))
+    candidate = getattr(keras.losses, camel, None)
+    if isinstance(candidate, type) and issubclass(candidate, keras.losses.Loss):
+        return candidate
+    return None
+
+
+def make_loss(loss: Any, params: dict[str, Any]) -> Any:
+    """Return a fresh Keras loss for ``loss`` configured with ``params``.
+
+    Strings name either a loss class (``"BinaryCrossentropy"``) or its function
+    (``"binary_crossentropy"``); both become an instance of the class so that its
+    configuration can be read and overridden.
+    """
+    if isinstance(loss, str):
+        cls = _loss_class_from_name(loss)
+        if cls is not None:
+            return cls(**params)
+        try:
+            function = keras.losses.get(loss)
+        except ValueError as exc:
+            raise ValueError(
+                f"loss={loss!r} is not a Keras loss; expected a name such as "
+                "'binary_crossentropy' or 'mse', a keras.losses.Loss class or instance, or a "
+                "callable(y_true, y_pred)."
+            ) from exc
+        if params:
+            raise ValueError(
+                f"loss={loss!r} is a plain function and takes no loss__ parameters "
+                f"(got {sorted(params)}); pass its class instead."
+            )
+        return function
+    if isinstance(loss, type) and issubclass(loss, keras.losses.Loss):
+        return loss(**params)
+    if isinstance(loss, keras.losses.Loss):
+        return type(loss).from_config({**loss.get_config(), **params})
+    if callable(loss):
+        if params:
+            raise ValueError(
+                f"loss is a plain callable and takes no loss__ parameters (got {sorted(params)})."
+            )
+        return loss
+    raise TypeError(
+        f"loss must be None, a string, a keras.losses.Loss class or instance, or a callable; "
+        f"got {type(loss).__name__}."
+    )
+
+
+def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.Optimizer:
+    """Return a fresh Keras optimizer for ``optimizer`` configured with ``params``."""
+    if isinstance(optimizer, str):
+        try:
+            template = keras.optimizers.get(optimizer)
+        except ValueError as exc:
+            raise ValueError(
+                f"optimizer={optimizer!r} is not a Keras optimizer; expected a name such as "
+                "'adam' or 'sgd', a keras.optimizers.Optimizer class or instance."
+            ) from exc
+        return type(template).from_config({**template.get_config(), **params})
+    if isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Optimizer):
+        return optimizer(**params)
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return type(optimizer).from_config({**optimizer.get_config(), **params})
+    raise TypeError(
+        "optimizer must be a string, a keras.optimizers.Optimizer class or instance; "
+        f"got {type(optimizer).__name__}."
+    )
+
+
+def needs_one_hot(loss: Any) -> bool:
+    """Return True if ``loss`` expects one-hot encoded class targets."""
+    if isinstance(loss, ONE_HOT_LOSSES):
+        return True
+    name = getattr(loss, "__name__", "")
+    return name in {
+        "categorical_crossentropy",
+        "categorical_focal_crossentropy",
+        "categorical_hinge",
+    }
+
+
+# ---------------------------------------------------------------------------- the built-in network
+def build_mlp(
+    n_features_in_: int,
+    n_units: int,
+    output_activation: str | None,
+    hidden_layer_sizes: Sequence[int] = (100,),
+    activation: str = "relu",
+    dropout: float = 0.0,
+    seed: int | None = None,
+) -> keras.Model:
+    """Build a dense network ``inputs -> hidden layers -> n_units outputs``.
+
+    Parameters
+    ----------
+    n_features_in_ : int
+        Number of input columns.
+    n_units : int
+        Number of output units (1 for binary, one per class, label or target otherwise).
+    output_activation : str or None
+        ``"sigmoid"``, ``"softmax"`` or ``None`` (linear, for regression).
+    hidden_layer_sizes : sequence of int
+        Units of each hidden layer, as in scikit-learn's ``MLPClassifier``.
+    activation : str
+        Activation of the hidden layers.
+    dropout : float
+        Dropout rate after each hidden layer (0 disables dropout).
+    seed : int or None
+        Seeds the weight initialisers and dropout layers from a private ``random.Random(seed)``
+        in the order Keras would draw them from Python's global ``random`` after
+        ``keras.utils.set_random_seed(seed)``: the same network, but immune to other threads
+        that draw from the global generator meanwhile (a dask worker's own threads do).
+    """
+    hidden_layer_sizes = check_hidden_layer_sizes(hidden_layer_sizes)
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a float in [0, 1); got {dropout!r}.")
+    try:
+        keras.activations.get(activation)
+    except ValueError as exc:
+        raise ValueError(
+            f"activation={activation!r} is not a Keras activation (e.g. 'relu', 'tanh')."
+        ) from exc
+    draw = None if seed is None else random.Random(seed).randint
+
+    def glorot():
+        return "glorot_uniform" if draw is None else GlorotUniform(seed=draw(1, int(1e9)))
+
+    inputs = keras.Input(shape=(n_features_in_,))
+    hidden = inputs
+    for units in hidden_layer_sizes:
+        hidden = keras.layers.Dense(int(units), activation=activation, kernel_initializer=glorot())(
+            hidden
+        )
+        if dropout:
+            dropout_seed = None if draw is None else draw(1, int(1e9))
+            hidden = keras.layers.Dropout(dropout, seed=dropout_seed)(hidden)
+    outputs = keras.layers.Dense(
+        n_units, activation=output_activation, kernel_initializer=glorot()
+    )(hidden)
+    return keras.Model(inputs, outputs)
+
+
+def check_hidden_layer_sizes(sizes) -> tuple[int, ...]:
+    """Return the layer sizes as a tuple of positive ints (an int is one layer, as in sklearn)."""
+    if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(
+            "hidden_layer_sizes must be a sequence of positive ints such as (32, 16); got "
+            f"{sizes!r}."
+        )
+    sizes = tuple(sizes)
+    for units in sizes:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
+            raise ValueError(
+                f"hidden_layer_sizes must contain positive ints; got {units!r} in {sizes!r}."
+            )
+    return tuple(int(units) for units in sizes)
+
+
+# ---------------------------------------------------------------------------- training data
+class EpochResampledData(keras.utils.PyDataset):
+    """A Keras dataset that draws the rows of every epoch afresh and gathers batches by index.
+
+    Parameters
+    ----------
+    train : TrainingSet
+        Candidate rows with ``epoch_rows`` set.
+    target : callable
+        Turns encoded targets into what the Keras loss expects (e.g. one-hot).
+    batch_size : int
+    shuffle : bool
+        Shuffle the epoch's rows (otherwise they come in the sampler's order).
+    seed : int or None
+    """
+
+    def __init__(
+        self,
+        train: TrainingSet,
+        target: Callable[[np.ndarray], np.ndarray],
+        *,
+        batch_size: int,
+        shuffle: bool,
+        seed: int | None,
+    ):
+        super().__init__()
+        self.train = train
+        self.target = target
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.seed = np.random.SeedSequence(seed).entropy if seed is None else seed
+        self.epoch = 0
+        self._draw()
+        self._n_batches = -(-len(self._index) // batch_size)
+
+    def _draw(self) -> None:
+        index = np.asarray(self.train.epoch_rows(self.epoch), dtype=np.intp)
+        if self.shuffle:
+            index = np.random.default_rng([self.seed, self.epoch]).permutation(index)
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._n_batches
+
+    def __getitem__(self, batch: int) -> tuple[np.ndarray, ...]:
+        rows = self._index[batch * self.batch_size : (batch + 1) * self.batch_size]
+        X = self.train.X[rows]
+        y = self.target(self.train.y[rows])
+        if self.train.sample_weight is None:
+            return X, y
+        return X, y, self.train.sample_weight[rows].astype("float32")
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+        self._draw()
+
+
+def keras_fit_data(
+    train: TrainingSet,
+    target: Callable[[np.ndarray], np.ndarray],
+    *,
+    batch_size: int,
+    shuffle: bool,
+    seed: int | None,
+) -> dict[str, Any]:
+    """Return the data arguments of ``keras.Model.fit`` for ``train``.
+
+    Arrays for an ordinary training set; an ``EpochResampledData`` when the strategy
+    resamples at every epoch.
+    """
+    if train.epoch_rows is not None:
+        data = EpochResampledData(train, target, batch_size=batch_size, shuffle=shuffle, seed=seed)
+        return {"x": data}
+    weights = train.sample_weight
+    return {
+        "x": train.X,
+        "y": target(train.y),
+        "sample_weight": None if weights is None else weights.astype("float32"),
+        "batch_size": batch_size,
+        "shuffle": shuffle,
+    }
+
+
+# ---------------------------------------------------------------------------- prediction
+#: Rows per call of ``predict_on_batch`` for large inputs.
+DEFAULT_PREDICT_BATCH_SIZE = 8192
+
+#: Smallest padded chunk; padding a single row to it costs microseconds on a small network.
+MIN_PREDICT_ROWS = 256
+
+#: On JAX, inputs of at least this many full chunks are dispatched by ``model.predict``.
+PIPELINED_MIN_CHUNKS = 8
+
+
+def _bucket(n_rows: int, limit: int) -> int:
+    """Smallest power of two >= max(n_rows, MIN_PREDICT_ROWS), capped at ``limit``."""
+    return min(limit, 1 << int(max(n_rows, MIN_PREDICT_ROWS) - 1).bit_length())
+
+
+def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
+    """Return ``model``'s outputs on ``X`` as a float NumPy array, row for row."""
+    limit = int(batch_size or DEFAULT_PREDICT_BATCH_SIZE)
+    n_rows = X.shape[0]
+    outputs = []
+    n_pipelined = 0
+    if keras.backend.backend() == "jax" and n_rows >= PIPELINED_MIN_CHUNKS * limit:
+        n_pipelined = n_rows - n_rows % limit
+        outputs.append(np.asarray(model.predict(X[:n_pipelined], batch_size=limit, verbose=0)))
+    for start in range(n_pipelined, n_rows, limit):
+        chunk = X[start : start + limit]
+        size = chunk.shape[0]
+        padded = _bucket(size, limit)
+        if padded != size:
+            pad = np.zeros((padded - size,) + chunk.shape[1:], dtype=chunk.dtype)
+            chunk = np.concatenate([chunk, pad])
+        outputs.append(np.asarray(model.predict_on_batch(chunk))[:size])
+    if not outputs:
+        n_units = model.output_shape[-1]
+        return np.empty((0, n_units), dtype=np.float32)
+    return np.concatenate(outputs)
