@@ -1,12 +1,13 @@
-"""Writing a weighting strategy: one class, one registration, and it works everywhere.
+"""Writing a weighting strategy: one class, one registration, it works everywhere.
 
-A per-class strategy implements one method, ``class_weight_vector``; ``@register_strategy``
-gives it a ``weighting=`` name (and, optionally, a place among ``compare_weightings``' default
-candidates). The template method ``WeightingStrategy.prepare`` does the rest: it checks the
-parameters declared in ``_parameter_constraints``, refuses targets the class does not support,
-drops zero-weight rows, calls the strategy and normalises the weights. The strategy below,
-square-root balancing, sits between no weighting and ``"balanced"``: class ``c`` weighs
-``(n / n_c) ** power``, with ``power=0.5`` by default.
+A per-class strategy implements one method, ``class_weight_vector``;
+``@register_strategy`` gives it a ``weighting=`` name (and, optionally, a place among
+``compare_weightings``' default candidates). The template method
+``WeightingStrategy.prepare`` does the rest: it checks the parameters declared in
+``_parameter_constraints``, refuses targets the class does not support, drops
+zero-weight rows, calls the strategy and normalises the weights. The strategy below,
+square-root balancing, sits between no weighting and ``"balanced"``: class ``c``
+weighs ``(n / n_c) ** power``, with ``power=0.5`` by default.
 
 Set SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
 """
@@ -23,7 +24,11 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skweight import WeightedKerasClassifier  # noqa: E402
-from skweight.weighting import Interval, PerClassWeights, register_strategy  # noqa: E402
+from skweight.weighting import (  # noqa: E402
+    Interval,
+    PerClassWeights,
+    register_strategy,
+)
 
 EPOCHS = int(os.environ.get("SKWEIGHT_EXAMPLE_EPOCHS", "20"))
 
@@ -34,7 +39,7 @@ EPOCHS = int(os.environ.get("SKWEIGHT_EXAMPLE_EPOCHS", "20"))
     examples=lambda: [PowerBalancedWeights(0.5)],
 )
 class PowerBalancedWeights(PerClassWeights):
-    """Weight class ``c`` by ``(n / n_c) ** power``: 0 is no weighting, 1 is "balanced"."""
+    """Weight class ``c`` by ``(n / n_c) ** power``: 0 is none, 1 is "balanced"."""
 
     _parameter_constraints = {"power": [Interval(numbers.Real, 0, 1, closed="both")]}
 
@@ -59,7 +64,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_sta
 
 settings = {"hidden_layer_sizes": (16,), "epochs": EPOCHS, "random_state": 0}
 for weighting in [None, "sqrt_balanced", "balanced"]:
-    model = WeightedKerasClassifier(weighting=weighting, **settings).fit(X_train, y_train)
+    model = WeightedKerasClassifier(weighting=weighting, **settings)
+    model.fit(X_train, y_train)
     weights = getattr(model.weighting_, "class_weights_", np.ones(2))
     recall = np.mean(model.predict(X_test)[y_test == 1] == 1)
     print(f"weighting={weighting!s:<14} class weights {np.round(weights, 3)}  "
@@ -67,13 +73,15 @@ for weighting in [None, "sqrt_balanced", "balanced"]:
 
 # The declared constraint refuses a bad power before any network is built ...
 try:
-    WeightedKerasClassifier(weighting=PowerBalancedWeights(2.0), **settings).fit(X, y)
+    too_strong = PowerBalancedWeights(2.0)
+    WeightedKerasClassifier(weighting=too_strong, **settings).fit(X, y)
 except ValueError as error:
     print(f"bad parameter: {error}")
 
-# ... and a fitted model saves and loads, the strategy and its class weights included.
+# ... and a fitted model saves and loads, the strategy and its class weights too.
 with tempfile.TemporaryDirectory() as folder:
-    loaded = WeightedKerasClassifier.load(model.set_params(weighting="sqrt_balanced")
-                                          .fit(X_train, y_train).save(f"{folder}/m"))  # fmt: skip
+    model.set_params(weighting="sqrt_balanced").fit(X_train, y_train)
+    loaded = WeightedKerasClassifier.load(model.save(f"{folder}/m"))
     same = np.array_equal(loaded.predict_proba(X_test), model.predict_proba(X_test))
-    print(f"saved and loaded: {type(loaded.weighting_).__name__}, same predictions: {same}")
+    strategy = type(loaded.weighting_).__name__
+    print(f"saved and loaded: {strategy}, same predictions: {same}")

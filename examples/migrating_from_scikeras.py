@@ -1,10 +1,10 @@
 """examples/scikeras_before.py moved over to skweight.
 
-The build function is unchanged (skweight also passes ``meta``); ``class_weight`` becomes
-``weighting``; ``validation_split`` keeps its name but holds out a stratified sample and
-records the validation loss weighted and unweighted; and the estimator is a scikit-learn
-classifier, so ``roc_auc`` scoring works in the search. Set SKWEIGHT_EXAMPLE_EPOCHS to train
-for fewer epochs.
+The build function is unchanged (skweight also passes ``meta``); ``class_weight``
+becomes ``weighting``; ``validation_split`` keeps its name but holds out a stratified
+sample and records the validation loss weighted and unweighted; and the estimator is
+a scikit-learn classifier, so ``roc_auc`` scoring works in the search. Set
+SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
 """
 
 import os

@@ -1,7 +1,8 @@
-"""Quick start: a Keras network as a scikit-learn classifier, with weighting as a hyperparameter.
+"""Quick start: a Keras network as a scikit-learn classifier, with weighting as a
+hyperparameter.
 
-Runs on scikit-learn's embedded breast cancer data (212 malignant vs 357 benign) in under a
-minute on two cores. Set SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
+Runs on scikit-learn's embedded breast cancer data (212 malignant vs 357 benign) in
+under a minute on two cores. Set SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
 """
 
 import os
@@ -35,6 +36,6 @@ for weighting, score in zip(
     search.cv_results_["mean_test_score"],
     strict=True,
 ):
-    print(f"weighting={weighting!s:<16} cross-validated recall of malignant: {score:.3f}")
+    print(f"weighting={weighting!s:<16} cross-validated recall: {score:.3f}")
 print("chosen:", search.best_params_)
 print(f"held-out recall: {search.score(X_test, y_test):.3f}")

@@ -1,10 +1,11 @@
 """Scaling out a search over weighting strategies with joblib backends.
 
-GridSearchCV runs its fits through joblib, so the backend decides where they run: "loky"
-(local processes, the default here), "dask" (a dask.distributed cluster) or "ray" (a Ray
-cluster). Choose with SKWEIGHT_JOBLIB_BACKEND=loky|dask|ray; dask and ray need their packages
-(``pip install "dask[distributed]"`` or ``pip install "ray[default]"``). Each worker process
-imports Keras and trains its own network. Set SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
+GridSearchCV runs its fits through joblib, so the backend decides where they run:
+"loky" (local processes, the default here), "dask" (a dask.distributed cluster) or
+"ray" (a Ray cluster). Choose with SKWEIGHT_JOBLIB_BACKEND=loky|dask|ray; dask and
+ray need their packages (``pip install "dask[distributed]"`` or ``pip install
+"ray[default]"``). Each worker process imports Keras and trains its own network. Set
+SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
 """
 
 import os
@@ -27,7 +28,7 @@ N_JOBS = 2
 
 
 def start_backend(name):
-    """Connect joblib to the chosen backend; returns what to close afterwards (or None)."""
+    """Connect joblib to a backend; return what to close afterwards, or None."""
     # --8<-- [start:backends]
     if name == "dask":
         from dask.distributed import Client
@@ -45,14 +46,18 @@ def start_backend(name):
     return None
 
 
-if __name__ == "__main__":  # loky and dask start worker processes that import this file
+if (
+    __name__ == "__main__"
+):  # loky and dask start worker processes that import this file
     X, y = load_breast_cancer(return_X_y=True)
     y = 1 - y  # 1 = malignant
     # --8<-- [start:search]
     search = GridSearchCV(
         make_pipeline(
             StandardScaler(),
-            WeightedKerasClassifier(hidden_layer_sizes=(16,), epochs=EPOCHS, random_state=0),
+            WeightedKerasClassifier(
+                hidden_layer_sizes=(16,), epochs=EPOCHS, random_state=0
+            ),
         ),
         {"weightedkerasclassifier__weighting": [None, "balanced", {0: 1, 1: 5}]},
         scoring=make_cost_scorer(fp_cost=1, fn_cost=5),

@@ -1,4 +1,4 @@
-"""The SciKeras script that examples/migrating_from_scikeras.py moves over to skweight.
+"""The SciKeras script that examples/migrating_from_scikeras.py moves to skweight.
 
 Needs SciKeras (``pip install scikeras``), which skweight does not depend on.
 """
@@ -49,5 +49,8 @@ search = GridSearchCV(
 )
 search.fit(X, y)
 print("best:", search.best_params_)
-print("validation loss of the refitted model:", search.best_estimator_[-1].history_["val_loss"][-1])
+print(
+    "validation loss of the refitted model:",
+    search.best_estimator_[-1].history_["val_loss"][-1],
+)
 # --8<-- [end:script]

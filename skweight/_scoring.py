@@ -32,7 +32,7 @@ def _pr_key(recall: float) -> str:
 
 
 def pr_keys() -> list[str]:
-    """Scorer names of the precision-at-recall grid, in the order of :data:`RECALL_GRID`."""
+    """Scorer names of the precision-at-recall grid, in the order of ``RECALL_GRID``."""
     return [_pr_key(r) for r in RECALL_GRID]
 
 

@@ -57,46 +57,8 @@ class _FitSettings:
 class BaseWeightedKeras(BaseEstimator):
     """Base class of skweight's Keras estimators (not to be used directly).
 
-    Parameters
-    ----------
-    model : callable, keras.Model or None
-        A function that returns a ``keras.Model``. It receives, by the names in its signature,
-        any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
-        ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
-        A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
-        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
-    weighting : None, str, dict or WeightingStrategy
-        How rows are weighted in the loss; see ``skweight.weighting``.
-    loss : None, str, keras loss class or instance, or callable
-        None picks the loss from the target. ``loss__*`` parameters configure it.
-    optimizer : str, keras optimizer class or instance
-        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it.
-    hidden_layer_sizes, activation, dropout
-        The built-in network, used when ``model`` is None.
-    epochs, batch_size, shuffle, callbacks, verbose
-        Passed to ``keras.Model.fit``.
-    validation_split : float
-        Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
-        (stratified for classifiers; both parts keep the rows' order). Resampling applies to
-        the rest only. ``history_["val_loss"]`` weights the validation rows as the strategy
-        weights training rows (``sample_weight`` times the strategy's weights, normalised to
-        mean 1; for resamplers, the factor by which resampling scaled each class), so it is
-        comparable to ``loss``; ``history_["val_loss_unweighted"]`` gives every row weight 1.
-    random_state : None, int or RandomState
-        Seeds weight initialisation, shuffling, the validation split and the strategies, so
-        that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
-    warm_start : bool
-        Continue training the fitted network instead of building a new one.
-    normalize_weights : bool
-        Scale the final training weights to mean 1 over the training rows, so that the
-        effective learning rate does not depend on the weighting strategy.
-    prior_correction : bool
-        Classifiers only: make ``predict_proba`` undo the class-prior shift that weighting or
-        resampling caused (see ``skweight.prior.correct_prior``), so probabilities refer to
-        the real class mix. Off by default, so predictions show the strategy's effect.
-    **routed_params
-        ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
-        ``predict__*`` keyword parameters, routed to what their prefix names.
+    Its parameters, and the ``fit``, ``save`` and ``load`` it provides, are documented on
+    ``WeightedKerasClassifier`` and ``WeightedKerasRegressor``.
     """
 
     def __init__(

@@ -26,7 +26,64 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     ``predict_proba`` each label's probability, and ``weighting="balanced"`` balances each
     label's positive and negative terms separately.
 
-    See ``skweight.base.BaseWeightedKeras`` for the parameters.
+    See also the guide pages [Quick start](quickstart.md) and [How do weights enter the
+    loss?](weights-in-the-loss.md) and [Is the validation loss weighted?](validation-loss.md).
+
+    Parameters
+    ----------
+    model : callable, keras.Model, or None
+        A function that returns a ``keras.Model``. It receives, by the names in its signature,
+        any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
+        ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
+        A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
+        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
+    weighting : None, str, dict, WeightingStrategy or imbalanced-learn sampler
+        How rows are weighted in the loss: ``None``, ``"balanced"``, a ``{class: weight}``
+        dict, ``"effective_number"``, ``"focal"``, a strategy object or a sampler (see
+        [Weighting strategies](api-weighting.md)).
+    loss : None, str, keras loss class or instance, or callable
+        None picks the loss from the target. ``loss__*`` parameters configure it.
+    optimizer : str, keras optimizer class or instance
+        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it.
+    hidden_layer_sizes : tuple of int
+        Units of each hidden layer of the built-in network (used when ``model`` is None).
+    activation : str
+        Activation of the built-in network's hidden layers.
+    dropout : float
+        Dropout rate after each hidden layer of the built-in network, in ``[0, 1)``.
+    epochs : int
+        Passes over the training rows (``keras.Model.fit(epochs=...)``).
+    batch_size : int
+        Rows per gradient step (``keras.Model.fit(batch_size=...)``).
+    validation_split : float
+        Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
+        (stratified for single-label targets; both parts keep the rows' order). Resampling
+        applies to the rest only. ``history_["val_loss"]`` weights the validation rows as the
+        strategy weights training rows (``sample_weight`` times the strategy's weights,
+        normalised to mean 1; for resamplers, the factor by which resampling scaled each
+        class), so it is comparable to ``loss``; ``history_["val_loss_unweighted"]`` gives
+        every row weight 1.
+    shuffle : bool
+        Shuffle the training rows before each epoch (``keras.Model.fit(shuffle=...)``).
+    callbacks : None or list of keras.callbacks.Callback
+        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
+    verbose : int
+        Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
+    random_state : None, int, or RandomState
+        Seeds weight initialisation, shuffling, the validation split and the strategies, so
+        that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
+    warm_start : bool
+        Continue training the fitted network instead of building a new one.
+    normalize_weights : bool
+        Scale the final training weights to mean 1 over the training rows, so that the
+        effective learning rate does not depend on the weighting strategy.
+    prior_correction : bool
+        Make ``predict_proba`` undo the class-prior shift that weighting or resampling
+        caused (see ``skweight.prior.correct_prior``), so probabilities refer to the real
+        class mix. Off by default, so predictions show the strategy's effect.
+    **routed_params : dict
+        ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
+        ``predict__*`` keyword parameters, routed to what their prefix names.
 
     Attributes
     ----------
@@ -76,7 +133,18 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current network if there is one.
 
-        ``classes`` must list every class on the first call if ``y`` may not contain them all.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,), or None
+            Every class; needed on the first call if ``y`` may not contain them all.
+        sample_weight : array-like of shape (n_samples,), or None
+            Per-row weights, multiplied with the weighting strategy's weights.
+
+        Returns
+        -------
+        self
         """
         return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes)
 
@@ -84,6 +152,15 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         """Return class probabilities of shape (n_samples, n_classes).
 
         For a multi-label target: the probability of each label, shape (n_samples, n_labels).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
         """
         outputs = self._forward(X)  # float32, one column per output unit
         if self._multilabel:
@@ -103,7 +180,17 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return outputs
 
     def predict(self, X) -> np.ndarray:
-        """Return the most probable class of each row."""
+        """Return the most probable class of each row (multi-label: each label at p >= 0.5).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
         proba = self.predict_proba(X)
         if self._multilabel:
             return (proba >= 0.5).astype(self.indicator_dtype_)

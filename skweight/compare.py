@@ -100,26 +100,38 @@ def compare_weightings(
 ) -> ComparisonResult:
     """Cross-validate weighting strategies and cost-aware baselines; pick the cheapest.
 
+    See also the guide page [Which strategy should I choose?](choosing-a-strategy.md).
+
     Parameters
     ----------
     estimator : classifier with a ``weighting`` parameter
         A ``skweight.WeightedKerasClassifier``, or a pipeline ending in one.
-    X, y : array-like
-        Features and class labels.
-    strategies : None, sequence or dict
+    X : array-like of shape (n_samples, n_features)
+        Features.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    strategies : None, sequence, or dict
         ``{name: weighting}``, or a list of weighting values (named after themselves) or of
         names of ``default_strategies``. None uses ``default_strategies``.
-    scoring : None, str or scorer
+    scoring : None, str, or scorer
         What selects the winner (greater is better). None selects by the cost scorer
         (negative expected cost per row). The expected cost is reported either way.
-    cost_matrix, labels, fp_cost, fn_cost
-        The costs (see ``skweight.cost.check_cost_matrix``). Without any, every error
-        costs 1 (the cost is the error rate).
+    cost_matrix : None or array-like of shape (n_classes, n_classes)
+        ``C[i, j]``: the cost of predicting class ``j`` for a row of class ``i``, in the
+        order of ``labels`` (default: the sorted classes). Without ``cost_matrix``,
+        ``fp_cost`` and ``fn_cost``, every error costs 1 (the cost is the error rate).
+    labels : None or sequence
+        The class order of ``cost_matrix``; for ``fp_cost``/``fn_cost``,
+        ``[negative, positive]``.
+    fp_cost : float or None
+        Binary problems: the cost of a false alarm, shorthand for a cost matrix.
+    fn_cost : float or None
+        Binary problems: the cost of a missed positive.
     pos_label : label or None
         Binary problems: the class whose precision-recall curve and average precision are
         reported. Default: ``labels[1]`` with ``fp_cost``/``fn_cost``, else the last class.
     baselines : bool or sequence of str
-        Which of :data:`BASELINES` to add; ``"tuned-threshold"`` needs a binary ``y``.
+        Which of ``BASELINES`` to add; ``"tuned-threshold"`` needs a binary ``y``.
     cv : int or splitter
         An int means ``RepeatedStratifiedKFold(cv, n_repeats)``.
     n_repeats : int
@@ -128,11 +140,14 @@ def compare_weightings(
         The one-standard-error rule, or the best mean score.
     threshold_cv : int
         Folds used by ``TunedThresholdClassifierCV`` inside each training set.
-    sample_weight : array-like or None
+    sample_weight : array-like of shape (n_samples,), or None
         Row weights for fitting and scoring.
-    n_jobs, verbose, random_state
-        Parallel fits; progress (0 silent, 1 one line per fit, 2 also Keras epochs); seed of
-        the folds, the samplers and (when it has none) the estimator.
+    n_jobs : int or None
+        Fits run in parallel through joblib (None: one at a time, -1: every core).
+    verbose : int
+        Progress: 0 silent, 1 one line per fit, 2 also Keras' epochs.
+    random_state : int or None
+        Seed of the folds, the samplers and (when it has none) the estimator.
 
     Returns
     -------

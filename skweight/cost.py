@@ -176,6 +176,8 @@ def expected_cost(
 ) -> float:
     """Return the mean misclassification cost per row.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples,)
@@ -191,7 +193,7 @@ def expected_cost(
         ``[negative, positive]`` and defaults to the sorted two labels.
     sample_weight : array-like of shape (n_samples,) or None
         Row weights; the result is ``sum(w * cost) / sum(w)``.
-    costs : array-like or None
+    costs : array-like, or None
         Example-dependent costs. Shape (n_samples,): a per-row factor multiplying the cost
         matrix entry (a transaction amount, say). Shape (n_samples, n_classes): the cost of
         predicting each label for that row (the cost matrix may then be omitted). Shape
@@ -271,12 +273,21 @@ def make_cost_scorer(
             search = GridSearchCV(model.set_fit_request(sample_weight=True), grid,
                                   scoring=scorer).fit(X, y, sample_weight=w, costs=amounts)
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
-    cost_matrix, labels, fp_cost, fn_cost
-        As in ``check_cost_matrix``. They are validated here, so that mistakes show up
-        before any model is trained. Without ``labels`` the rows and columns follow the sorted
-        class labels of the data scored.
+    cost_matrix : array-like of shape (n_classes, n_classes), pandas DataFrame, or None
+        ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
+        ``labels[i]``. The costs are validated here, so that mistakes show up before any
+        model is trained.
+    labels : sequence or None
+        Order of the rows and columns of the cost matrix. Without ``labels`` they follow the
+        sorted class labels of the data scored.
+    fp_cost : float or None
+        Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``: the cost of a false alarm.
+    fn_cost : float or None
+        The cost of a missed positive (with ``fp_cost``).
 
     Returns
     -------

@@ -67,12 +67,21 @@ def minimum_cost_predict(
 ) -> np.ndarray:
     """Return the decision of least expected cost for each row of ``proba``.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     proba : array-like of shape (n_samples, n_classes)
         Class probabilities, columns in the order of ``classes``.
-    cost_matrix, labels, fp_cost, fn_cost
-        The costs; see ``align_cost_matrix``.
+    cost_matrix : array-like of shape (n_classes, n_classes), pandas DataFrame, or None
+        ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
+        ``labels[i]``.
+    labels : sequence or None
+        Order of the rows and columns of the cost matrix (default: ``classes``).
+    fp_cost : float or None
+        Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``: the cost of a false alarm.
+    fn_cost : float or None
+        The cost of a missed positive (with ``fp_cost``).
     classes : sequence or None
         The class of each column of ``proba``. None returns column indices (and then
         ``labels``, if given, must be ``range(n_classes)``).
@@ -104,6 +113,21 @@ def cost_threshold(
     For the binary cost matrix ``[[c00, c01], [c10, c11]]`` (negative first) the threshold is
     ``(c01 - c00) / ((c01 - c00) + (c10 - c11))``, i.e. ``FP / (FP + FN)`` when correct
     decisions cost nothing. Predict positive when ``p(positive|x) >= threshold``.
+
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
+    Parameters
+    ----------
+    cost_matrix : None or array-like of shape (2, 2)
+        ``C[i, j]``: the cost of predicting ``j`` for a row of class ``i``, negative first.
+    fp_cost : float or None
+        The cost of a false alarm, shorthand for ``[[0, fp_cost], [fn_cost, 0]]``.
+    fn_cost : float or None
+        The cost of a missed positive.
+
+    Returns
+    -------
+    float
     """
     if cost_matrix is not None and np.shape(cost_matrix) != (2, 2):
         raise ValueError(
@@ -134,6 +158,8 @@ def _final_step(estimator):
 class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Predict the class of least expected cost from any probabilistic classifier.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
@@ -148,7 +174,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     fp_cost, fn_cost : float or None
         Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``; the positive class defaults to
         ``classes_[1]``.
-    prior_correction : "auto", bool
+    prior_correction : "auto" or bool
         Re-weight the probabilities from the class mix the estimator was trained on
         (``training_prior_``) to the real one (``class_prior_``) before deciding, so that weights
         or resampling and costs are not counted twice. ``"auto"`` does so when the (final step

@@ -19,6 +19,8 @@ def correct_prior(
 ) -> np.ndarray:
     """Return ``proba`` re-weighted from ``training_prior`` to ``class_prior``.
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     proba : ndarray of shape (n_samples, n_classes)

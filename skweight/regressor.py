@@ -13,8 +13,62 @@ from .persistence import register_savable
 class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     """Keras 3 regressor; ``y`` may have one column or several (multi-output).
 
-    The default loss is mean squared error on a linear output layer. See
-    ``skweight.base.BaseWeightedKeras`` for the parameters.
+    The default loss is mean squared error on a linear output layer.
+
+    See also the guide page [How do I weight multi-label targets and single
+    rows?](multilabel-and-row-weights.md).
+
+    Parameters
+    ----------
+    model : callable, keras.Model, or None
+        A function that returns a ``keras.Model``. It receives, by the names in its signature,
+        any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
+        ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
+        A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
+        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
+    weighting : None or WeightingStrategy
+        How rows are weighted in the loss: ``None``, or a per-row strategy such as
+        ``RecencyWeights`` or ``InverseVarianceWeights`` (see
+        [Weighting strategies](api-weighting.md)); class weights need a classifier.
+    loss : None, str, keras loss class or instance, or callable
+        None picks the loss from the target. ``loss__*`` parameters configure it.
+    optimizer : str, keras optimizer class or instance
+        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it.
+    hidden_layer_sizes : tuple of int
+        Units of each hidden layer of the built-in network (used when ``model`` is None).
+    activation : str
+        Activation of the built-in network's hidden layers.
+    dropout : float
+        Dropout rate after each hidden layer of the built-in network, in ``[0, 1)``.
+    epochs : int
+        Passes over the training rows (``keras.Model.fit(epochs=...)``).
+    batch_size : int
+        Rows per gradient step (``keras.Model.fit(batch_size=...)``).
+    validation_split : float
+        Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
+        (the rows' order is kept). ``history_["val_loss"]`` weights the validation rows as
+        the strategy weights training rows (``sample_weight`` times the strategy's weights,
+        normalised to mean 1), so it is comparable to ``loss``;
+        ``history_["val_loss_unweighted"]`` gives every row weight 1.
+    shuffle : bool
+        Shuffle the training rows before each epoch (``keras.Model.fit(shuffle=...)``).
+    callbacks : None or list of keras.callbacks.Callback
+        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
+    verbose : int
+        Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
+    random_state : None, int, or RandomState
+        Seeds weight initialisation, shuffling, the validation split and the strategies, so
+        that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
+    warm_start : bool
+        Continue training the fitted network instead of building a new one.
+    normalize_weights : bool
+        Scale the final training weights to mean 1 over the training rows, so that the
+        effective learning rate does not depend on the weighting strategy.
+    prior_correction : bool
+        Has no effect on a regressor (there is no class prior to correct).
+    **routed_params : dict
+        ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
+        ``predict__*`` keyword parameters, routed to what their prefix names.
 
     Attributes
     ----------
@@ -31,11 +85,33 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     _target_validation_kwargs = {"multi_output": True, "y_numeric": True}
 
     def partial_fit(self, X, y, sample_weight=None):
-        """Train for one epoch, continuing from the current network if there is one."""
+        """Train for one epoch, continuing from the current network if there is one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), or None
+            Per-row weights, multiplied with the weighting strategy's weights.
+
+        Returns
+        -------
+        self
+        """
         return self._fit(X, y, sample_weight, epochs=1, warm=True)
 
     def predict(self, X) -> np.ndarray:
-        """Return predictions of shape (n_samples,) or (n_samples, n_outputs)."""
+        """Return predictions of shape (n_samples,) or (n_samples, n_outputs).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A 2-D table with the columns the estimator was fitted on.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
         outputs = self._forward(X).astype(np.float64)
         return outputs if self.target_type_ == "continuous-multioutput" else outputs[:, 0]
 

@@ -16,6 +16,8 @@ from ._selection import select
 class ComparisonResult:
     """What ``skweight.compare.compare_weightings`` found.
 
+    See also the guide page [Which strategy should I choose?](choosing-a-strategy.md).
+
     Attributes
     ----------
     table : pandas.DataFrame
@@ -38,10 +40,13 @@ class ComparisonResult:
     cost_matrix : ndarray
         The costs, rows and columns in the order of ``classes``.
     classes : ndarray
+        The classes, sorted.
     positive : label or None
         The positive class (binary problems).
-    metric, selection : str
-        What the winner was selected by, and how (``"one_se"`` or ``"best"``).
+    metric : str
+        What the winner was selected by: ``"cost"`` or ``"score"`` (the ``scoring`` given).
+    selection : str
+        How: ``"one_se"`` (the one-standard-error rule) or ``"best"``.
     """
 
     table: pd.DataFrame
@@ -153,7 +158,7 @@ class ComparisonResult:
 
         Parameters
         ----------
-        path : str, path or None
+        path : str, path, or None
             Save the figure there as PNG.
         title : str or None
             Figure title.

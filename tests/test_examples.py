@@ -1,4 +1,5 @@
-"""Every script in examples/ runs (with few epochs) and prints what its docs page relies on."""
+"""Every script in examples/ runs (with few epochs), prints what its docs page relies on
+(the lines a page quotes, too) and draws the figures the pages show."""
 
 from __future__ import annotations
 
@@ -30,34 +31,61 @@ EXPECTED = {
     ],
     "validation_loss.py": [
         # Keras' val_loss ignores class_weight: it equals the unweighted mean loss
-        r"val_loss reported by Keras +: (\S+)\n +mean\(L\) on validation rows +: \1 ",
+        r"val_loss reported by Keras +: (\S+)\n +mean\(L\) on validation rows +: \1 "
+        r"\(unweighted\)\n +sum\(w\*L\)/n with the class weights: \d\.\d{4} \(weighted\)$",
         r"^  history_ keys: \['loss', 'val_loss', 'val_loss_unweighted'\]$",
         r"^EarlyStopping\(monitor='val_loss_unweighted'\): trained \d+ of",
     ],
     "choosing_strategy.py": [
         r"^== breast cancer \(1\.7:1\): 357 benign, 212 malignant",
         r"^one-standard-error rule on cost: +\S+ \(accuracy \d\.\d{3}, cost \d\.\d{3}\)$",
+        r"^1\.7:1 verdict: (yes, weight it|not needed if you decide by cost|no)$",
+        r"^1\.7:1 why: .* within one standard error of the cheapest$",
+        r"^1\.7:1 costs: none \d\.\d{3}, cost-decision \d\.\d{3}, best weighting \S+ \d\.\d{3}$",
+        r"^16:1 pick: \S+ \(cost \d\.\d{3} per row\)$",
+        r"^1\.7:1 balanced vs none: accuracy \d\.\d{3} -> \d\.\d{3}, cost \d\.\d{3} -> ",
     ],
     "cost_decisions.py": [
         r"^cost_threshold\(fp_cost=1, fn_cost=5\) = 0\.1667$",
         r"prior_correction_=True$",
         r"^CostSensitiveWeights \+ MinimumCostClassifier +\d+ +\d+ +\d\.\d{4}$",
+        r"^minimum-cost decision vs most probable class: \d\.\d{3} vs \d\.\d{3} per row$",
+    ],
+    "multilabel.py": [
+        r"^training rows: \d+; target_type_: multilabel-indicator$",
+        r"^rarest label: label \d \(positive rate 0\.\d{3}\), recall \d\.\d{3} unweighted, ",
+    ],
+    "row_weights.py": [
+        r"^RecencyWeights\(half_life=100\) +\d\.\d{3}$",
+        r"^InverseVarianceWeights",
+        r"^recency: accuracy on new rows \d\.\d{3} unweighted, \d\.\d{3} with half_life=100$",
+        r"^inverse variance: MSE \d\.\d{4} unweighted, \d\.\d{4} with InverseVarianceWeights$",
     ],
     "custom_strategy.py": [
         r"^weighting=sqrt_balanced +class weights \[1\.263 1\.637\]",
         r"^bad parameter: PowerBalancedWeights: power must be a float in \[0, 1\]; got 2\.0\.$",
         r"^saved and loaded: PowerBalancedWeights, same predictions: True$",
     ],
-    "multilabel.py": [r"^training rows: \d+; target_type_: multilabel-indicator$"],
-    "row_weights.py": [r"^RecencyWeights\(half_life=100\) +\d\.\d{3}$", r"^InverseVarianceWeights"],
     "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
     "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
     "scikeras_before.py": [r"^best: \{"],
 }
 
+#: script -> the figures it saves in $SKWEIGHT_FIGURES (the docs pages embed them)
+FIGURES = {
+    "choosing_strategy.py": ["choosing_strategy-1.7to1.png", "choosing_strategy-16to1.png"],
+    "cost_decisions.py": ["cost_decisions.png"],
+    "multilabel.py": ["multilabel.png"],
+    "row_weights.py": ["row_weights.png"],
+    "validation_loss.py": ["validation_loss.png"],
+}
 
-def run_example(name: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SKWEIGHT_EXAMPLE_EPOCHS": "2", "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+def run_example(name: str, figures: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ, "SKWEIGHT_EXAMPLE_EPOCHS": "2", "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SKWEIGHT_FIGURES": str(figures), "MPLBACKEND": "Agg",
+    }  # fmt: skip
     return subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
         cwd=EXAMPLES.parent, env=env, capture_output=True, text=True, timeout=300, check=False,
@@ -65,12 +93,17 @@ def run_example(name: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def runs():
+def figures(tmp_path_factory):
+    return {name: tmp_path_factory.mktemp(name.removesuffix(".py")) for name in EXPECTED}
+
+
+@pytest.fixture(scope="module")
+def runs(figures):
     """Start every example at once, two at a time; each test waits for its own."""
     names = [n for n in sorted(EXPECTED) if n != "scikeras_before.py" or HAVE_SCIKERAS]
     names.sort(key=lambda n: n != "choosing_strategy.py")  # the longest first
     with ThreadPoolExecutor(max_workers=2) as pool:
-        yield {name: pool.submit(run_example, name) for name in names}
+        yield {name: pool.submit(run_example, name, figures[name]) for name in names}
 
 
 def test_every_example_is_tested():
@@ -78,10 +111,14 @@ def test_every_example_is_tested():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_runs(name, runs):
+def test_example_runs(name, runs, figures):
     if name not in runs:
         pytest.skip("SciKeras is not installed")
     proc = runs[name].result()
     assert proc.returncode == 0, f"{name} exited with {proc.returncode}:\n{proc.stderr[-3000:]}"
     for pattern in EXPECTED[name]:
         assert re.search(pattern, proc.stdout, re.MULTILINE), f"{name}: no line matches {pattern!r}"
+    drawn = sorted(p.name for p in figures[name].glob("*.png"))
+    assert drawn == sorted(FIGURES.get(name, [])), f"{name} drew {drawn}"
+    for png in drawn:
+        assert (figures[name] / png).read_bytes().startswith(b"\x89PNG"), png

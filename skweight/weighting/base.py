@@ -138,6 +138,8 @@ class WeightingStrategy(BaseEstimator):
     - ``resamples_rows``: may return other rows than it was given;
     - ``changes_loss``: may replace the estimator's loss (``_make_loss``);
     - ``balances_classes``: re-weights classes (warns if the loss already balances them).
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
     """
 
     needs_classes: ClassVar[bool] = False

@@ -25,6 +25,9 @@ from .registry import Candidate, register_strategy
 class ClassWeights(PerClassWeights):
     """Weight every row by a weight that depends on its class.
 
+    See also the guide pages [How do weights enter the loss?](weights-in-the-loss.md) and [Why
+    does class_weight do nothing?](class-weight-does-nothing.md).
+
     Parameters
     ----------
     class_weight : "balanced" or dict, default="balanced"

@@ -24,6 +24,8 @@ def _cost_weights(cost_matrix, random_state):
 class CostSensitiveWeights(PerClassWeights):
     """Weight each class by the cost of misclassifying it (the rescaling approach).
 
+    See also the guide page [How do I decide by cost?](cost-decisions.md).
+
     Parameters
     ----------
     cost_matrix : array-like of shape (n_classes, n_classes), DataFrame or None

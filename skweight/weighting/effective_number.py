@@ -24,6 +24,8 @@ class EffectiveNumberWeights(PerClassWeights):
     weighs every class the same and ``beta -> 1`` approaches inverse class frequency
     ("balanced"). The weights are scaled to sum to the number of classes, as in the paper.
 
+    See also the guide page [Which strategy should I choose?](choosing-a-strategy.md).
+
     Parameters
     ----------
     beta : float in [0, 1), default=0.999

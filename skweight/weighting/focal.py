@@ -52,6 +52,8 @@ class FocalLoss(WeightingStrategy):
     labels are one-hot encoded by the estimator. ``from_logits`` and ``label_smoothing`` of the
     replaced loss carry over.
 
+    See also the guide page [Which strategy should I choose?](choosing-a-strategy.md).
+
     Parameters
     ----------
     gamma : float >= 0, default=2.0

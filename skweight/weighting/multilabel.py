@@ -25,10 +25,23 @@ class PerLabelBinaryCrossentropy(keras.losses.Loss):
     ``q`` clipped to ``[eps, 1 - eps]`` like Keras' own binary cross-entropy, then reduced over
     the batch by ``reduction`` (``sample_weight`` still applies per row).
 
+    See also the guide page [How do I weight multi-label targets and single
+    rows?](multilabel-and-row-weights.md).
+
     Parameters
     ----------
-    positive_weights, negative_weights : sequence of float, one per label
-    from_logits : bool, default=False
+    positive_weights : sequence of float
+        One weight per label for the term of its positive rows.
+    negative_weights : sequence of float
+        One weight per label for the term of its negative rows.
+    from_logits : bool
+        Whether ``y_pred`` holds logits rather than probabilities.
+    reduction : str
+        Keras' reduction over the batch.
+    name : str
+        The loss's name in Keras.
+    dtype : None or str
+        Keras' dtype policy of the loss computation.
     """
 
     def __init__(

@@ -12,4 +12,7 @@ from .registry import Candidate, register_strategy
     examples=lambda: [NoWeighting()],
 )
 class NoWeighting(WeightingStrategy):
-    """Every row weighs the same (only the user's ``sample_weight`` applies)."""
+    """Every row weighs the same (only the user's ``sample_weight`` applies).
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
+    """

@@ -32,6 +32,9 @@ class RecencyWeights(WeightingStrategy):
 
     Works with classifiers and regressors, and multiplies the user's ``sample_weight``.
 
+    See also the guide page [How do I weight multi-label targets and single
+    rows?](multilabel-and-row-weights.md).
+
     Parameters
     ----------
     half_life : float > 0

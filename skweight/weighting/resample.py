@@ -58,6 +58,8 @@ class Resampler(WeightingStrategy):
     out first, and ``predict``/``score`` never resample, so cross-validation does not leak.
     ``weighting=<sampler>`` is wrapped in this strategy automatically.
 
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
+
     Parameters
     ----------
     sampler : object with ``fit_resample(X, y)``

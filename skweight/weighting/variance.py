@@ -22,6 +22,9 @@ class InverseVarianceWeights(WeightingStrategy):
     regressors, and multiplies the user's ``sample_weight``. The weights are normalised with
     the others (see ``normalize_weights``), so only relative variances matter.
 
+    See also the guide page [How do I weight multi-label targets and single
+    rows?](multilabel-and-row-weights.md).
+
     Parameters
     ----------
     variance : int or callable
