@@ -31,6 +31,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from skweight.weighting.registry import REFERENCE_MARKER, reference_paths
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(r"<!--\s*output:\s*(examples/[\w-]+\.py)\s*-->")
 INDENTED_MARKER = re.compile(r"^([ \t]*)<!--\s*output:\s*(examples/[\w-]+\.py)\s*-->", re.M)
@@ -130,6 +132,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return "\n".join(indent + line if line else line for line in block.splitlines())
 
     markdown = VALUE.sub(lambda m: _value(m.group(1), m.group(2)), markdown)
+    if REFERENCE_MARKER in markdown:  # one API entry per registered strategy
+        entries = "\n\n".join(f"::: {path}" for path in reference_paths())
+        markdown = markdown.replace(REFERENCE_MARKER, entries)
     _shown.update(FIGURE_REF.findall(markdown))
     return INDENTED_MARKER.sub(output, markdown)
 

@@ -297,6 +297,9 @@ class PerClassWeights(WeightingStrategy):
     Subclasses implement only ``class_weight_vector``. ``prepare`` computes the class weights
     from the training rows and keeps them as ``class_weights_``, so validation rows are weighted
     with the training rows' class weights.
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md);
+    ``examples/custom_strategy.py`` writes one.
     """
 
     needs_classes = True

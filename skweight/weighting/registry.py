@@ -27,10 +27,14 @@ __all__ = [
     "Candidate",
     "Registration",
     "named_strategies",
+    "reference_paths",
     "register_strategy",
     "registered_strategies",
     "resolve_weighting",
 ]
+
+#: The marker an API reference page puts where every registered strategy gets its entry.
+REFERENCE_MARKER = "<!-- registered strategies -->"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,26 @@ def register_strategy(
     candidates: Sequence[Candidate] = (),
     examples: Callable[[], Sequence[Any]],
 ):
-    """Class decorator: register a ``WeightingStrategy`` subclass (see the module docstring)."""
+    """Class decorator: register a ``WeightingStrategy`` subclass.
+
+    See also the guide page [How do weights enter the loss?](weights-in-the-loss.md) and
+    ``examples/custom_strategy.py``, which writes a strategy from scratch.
+
+    Parameters
+    ----------
+    names : dict of str to callable, default=None
+        The strings ``weighting=`` accepts for the strategy, each with a function that returns
+        a fresh instance (``{"balanced": lambda: ClassWeights("balanced")}``).
+    candidates : sequence of Candidate, default=()
+        Default candidates of ``compare_weightings``, each with a name and a simplicity rank.
+    examples : callable
+        Returns instances that the contract test (``tests/test_strategy_contract.py``) runs.
+
+    Returns
+    -------
+    callable
+        The decorator, which returns the class unchanged.
+    """
 
     def decorate(cls: type) -> type:
         _REGISTRY[cls] = Registration(cls, dict(names or {}), tuple(candidates), examples)
@@ -86,6 +109,11 @@ def registered_strategies() -> tuple[Registration, ...]:
             importlib.import_module(f"{weighting.__name__}.{module.name}")
         _DISCOVERED.append(True)
     return tuple(_REGISTRY.values())
+
+
+def reference_paths() -> list[str]:
+    """Dotted paths of the registered strategies, for the API reference (one entry each)."""
+    return [f"{e.cls.__module__}.{e.cls.__qualname__}" for e in registered_strategies()]
 
 
 def named_strategies() -> dict[str, Callable[[], Any]]:
