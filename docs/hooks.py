@@ -31,7 +31,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from skweight.weighting.registry import REFERENCE_MARKER, reference_paths
+from skweight.weighting.registry import REFERENCE_MARKER, reference_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = re.compile(r"<!--\s*output:\s*(examples/[\w-]+\.py)\s*-->")
@@ -133,7 +133,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
     markdown = VALUE.sub(lambda m: _value(m.group(1), m.group(2)), markdown)
     if REFERENCE_MARKER in markdown:  # one API entry per registered strategy
-        entries = "\n\n".join(f"::: {path}" for path in reference_paths())
+        entries = reference_entries()
         markdown = markdown.replace(REFERENCE_MARKER, entries)
     _shown.update(FIGURE_REF.findall(markdown))
     return INDENTED_MARKER.sub(output, markdown)

@@ -26,7 +26,7 @@ griffe = pytest.importorskip("griffe")
 yaml = pytest.importorskip("yaml")
 
 import skweight  # noqa: E402
-from skweight.weighting.registry import REFERENCE_MARKER, reference_paths  # noqa: E402
+from skweight.weighting.registry import REFERENCE_MARKER, reference_entries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -37,7 +37,7 @@ VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 def _pages() -> dict[str, str]:
     """Every page's Markdown, with the registered strategies' entries where the build puts them."""
-    entries = "\n\n".join(f"::: {path}" for path in reference_paths())
+    entries = reference_entries()
     return {
         str(p.relative_to(DOCS)): p.read_text(encoding="utf-8").replace(REFERENCE_MARKER, entries)
         for p in sorted(DOCS.rglob("*.md"))

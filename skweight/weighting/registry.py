@@ -27,7 +27,7 @@ __all__ = [
     "Candidate",
     "Registration",
     "named_strategies",
-    "reference_paths",
+    "reference_entries",
     "register_strategy",
     "registered_strategies",
     "resolve_weighting",
@@ -111,9 +111,10 @@ def registered_strategies() -> tuple[Registration, ...]:
     return tuple(_REGISTRY.values())
 
 
-def reference_paths() -> list[str]:
-    """Dotted paths of the registered strategies, for the API reference (one entry each)."""
-    return [f"{e.cls.__module__}.{e.cls.__qualname__}" for e in registered_strategies()]
+def reference_entries() -> str:
+    """The API reference's entries (mkdocstrings Markdown), one per registered strategy."""
+    paths = [f"{e.cls.__module__}.{e.cls.__qualname__}" for e in registered_strategies()]
+    return "\n\n".join(f"::: {p}\n    options:\n      show_root_full_path: false" for p in paths)
 
 
 def named_strategies() -> dict[str, Callable[[], Any]]:
