@@ -38,12 +38,15 @@ from .weighting.base import TrainingSet
 def default_compile_kwargs() -> dict[str, Any]:
     """Keras ``compile`` settings skweight uses unless ``compile__*`` overrides them.
 
-    Several steps per execution amortise the per-step dispatch cost. On TensorFlow, XLA
-    compilation costs more than it saves on the small, short fits typical of model selection;
-    on JAX, compilation is what makes training fast ("auto" keeps it on).
+    Several steps per execution amortise the per-step dispatch cost (the PyTorch backend runs
+    one step at a time). On TensorFlow, XLA compilation costs more than it saves on the small,
+    short fits typical of model selection, and ``torch.compile`` does on PyTorch; on JAX,
+    compilation is what makes training fast ("auto" keeps it on).
     """
-    on_tensorflow = keras.backend.backend() == "tensorflow"
-    return {"steps_per_execution": 32, "jit_compile": False if on_tensorflow else "auto"}
+    backend = keras.backend.backend()
+    if backend == "torch":
+        return {"steps_per_execution": 1, "jit_compile": False}
+    return {"steps_per_execution": 32, "jit_compile": False if backend == "tensorflow" else "auto"}
 
 
 # ---------------------------------------------------------------------------- loss and optimizer
