@@ -129,9 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except _ParserError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+    if extra:
+        prog = f"skweight {args.command}" if args.command else "skweight"
+        print(f"{prog}: error: unrecognized arguments: {' '.join(extra)}", file=sys.stderr)
         return 2
     if args.command is None:
         parser.print_help()

@@ -221,6 +221,11 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
+        if y is not None and np.ndim(y) == 1:  # the costs are checked before any training
+            align_cost_matrix(
+                np.unique(np.asarray(y)), self.cost_matrix, self.labels, fp_cost=self.fp_cost,
+                fn_cost=self.fn_cost, zero_one_default=True,
+            )  # fmt: skip
         estimator = clone(self.estimator).fit(X, y, **fit_params)
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(
