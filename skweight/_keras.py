@@ -33,7 +33,7 @@ import keras
 import numpy as np
 from keras.initializers import GlorotUniform
 
-from ._params import Interval, InvalidParameterError, check_params
+from ._params import InvalidParameterError
 from .weighting.base import TrainingSet
 
 
@@ -140,10 +140,12 @@ def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.O
 
 
 def check_learning_rate(optimizer: keras.optimizers.Optimizer, routed_params: dict) -> None:
-    """Raise ``InvalidParameterError`` unless the learning rate is a number > 0 in float32.
+    """Raise ``InvalidParameterError`` unless the optimizer's learning rate is > 0 in float32.
 
     A NaN, infinite, zero or negative learning rate trains silently into a NaN or useless
-    network; a schedule (``keras.optimizers.schedules.LearningRateSchedule``) is not checked.
+    network. ``optimizer__learning_rate`` itself is checked with the routed parameters; this
+    checks the optimizer made from it (a learning rate set on an optimizer instance, or one
+    that float32 cannot hold). A schedule is not checked.
     """
     key = "optimizer__learning_rate"
     given = routed_params.get(key)
@@ -157,8 +159,6 @@ def check_learning_rate(optimizer: keras.optimizers.Optimizer, routed_params: di
         if key in routed_params
         else f"the learning rate of optimizer={type(optimizer).__name__}"
     )
-    if given is not None:
-        check_params({name: given}, {name: [Interval(numbers.Real, 0, None, closed="neither")]})
     try:
         value = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
     except (AttributeError, TypeError, ValueError):

@@ -11,7 +11,7 @@ import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._params import Bool, Interval, Options, check_params
+from ._params import Bool, Interval, Options, Satisfies, check_params
 
 #: Prefixes of the keyword parameters that the estimators accept and route.
 ROUTED_PREFIXES = ("model", "loss", "optimizer", "compile", "fit", "predict")
@@ -39,7 +39,19 @@ ROUTED_CONSTRAINTS = {
     "fit__validation_steps": [None, Interval(numbers.Integral, 1, None)],
     "fit__validation_batch_size": [None, Interval(numbers.Integral, 1, None)],
     "fit__validation_freq": [Interval(numbers.Integral, 1, None)],
+    "optimizer__learning_rate": [
+        Interval(numbers.Real, 0, None, closed="neither"),
+        Satisfies(lambda v: _is_schedule(v), "a keras LearningRateSchedule"),
+    ],
 }
+
+
+def _is_schedule(value: Any) -> bool:
+    import keras
+
+    return isinstance(value, keras.optimizers.schedules.LearningRateSchedule) or (
+        callable(value) and not isinstance(value, type)
+    )
 
 
 def is_routed(name: str) -> bool:
