@@ -218,12 +218,11 @@ def check_options(args) -> tuple[tuple[int, ...], Path]:
         if value is not None and not (np.isfinite(value) and value >= 0):
             raise UsageError(f"--fp-cost/--fn-cost: {flag} must be finite and >= 0; got {value!r}.")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out: {out} exists and is a file; name a folder.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out: cannot create {out}: {exc.strerror or exc}.") from exc
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--out: {existing} exists and is a file; name a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out: cannot write into {existing}.")
     return hidden, out
 
 
@@ -299,6 +298,7 @@ def _compare(args) -> int:
         raise UsageError(str(exc)) from exc
     elapsed = time.perf_counter() - start
 
+    out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "compare.csv")
     summary = result.to_dict()
     summary["settings"] = {
