@@ -94,7 +94,8 @@ def check_training_weights(weights: np.ndarray | None) -> None:
     """
     if weights is None:
         return
-    as_float32 = weights.astype(np.float32)
+    with np.errstate(over="ignore"):
+        as_float32 = weights.astype(np.float32)
     if not np.isfinite(as_float32).all():
         raise ValueError(
             f"The training weights (sample_weight times the weighting strategy's weights) reach "
