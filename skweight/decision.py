@@ -221,11 +221,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
-        if y is not None and np.ndim(y) == 1:  # the costs are checked before any training
-            align_cost_matrix(
-                np.unique(np.asarray(y)), self.cost_matrix, self.labels, fp_cost=self.fp_cost,
-                fn_cost=self.fn_cost, zero_one_default=True,
-            )  # fmt: skip
+        self._check_costs_before_fit(y)
         estimator = clone(self.estimator).fit(X, y, **fit_params)
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(
@@ -239,6 +235,19 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         self._set_prior_correction(_final_step(estimator))
         return self
+
+    def _check_costs_before_fit(self, y) -> None:
+        """Check the costs against the labels of ``y`` before the estimator is trained."""
+        labels = np.asarray(y)
+        try:
+            classes = np.unique(labels)
+        except TypeError:  # labels NumPy cannot sort: the estimator reports them
+            return
+        if labels.ndim == 1 and len(classes) >= 2:
+            align_cost_matrix(
+                classes, self.cost_matrix, self.labels, fp_cost=self.fp_cost,
+                fn_cost=self.fn_cost, zero_one_default=True,
+            )  # fmt: skip
 
     def _set_prior_correction(self, model) -> None:
         class_prior = getattr(model, "class_prior_", None)
