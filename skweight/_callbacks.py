@@ -4,7 +4,9 @@
     A network whose loss became NaN or infinite has NaN weights from then on and predicts
     garbage; Keras keeps training it silently. The guard checks the loss at the end of each
     epoch (one check per epoch costs nothing measurable) and raises ``NonFiniteLossError``;
-    the estimator then returns to the state it had before the fit.
+    the estimator then returns to the state it had before the fit. An epoch's loss is computed
+    before its updates, so the last update of a fit would go unchecked (a NaN learning rate
+    with one batch per epoch): at the end of training the guard also checks the weights.
 ``UnweightedValidationLoss``
     Keras computes ``val_loss`` with the validation rows' ``sample_weight``. skweight gives
     those rows the weights the strategy would give them in training (without resampling them),
@@ -29,7 +31,8 @@ class NonFiniteLossError(ValueError):
 
 
 class NonFiniteLossGuard(keras.callbacks.Callback):
-    """Raise ``NonFiniteLossError`` when an epoch ends with a NaN or infinite loss."""
+    """Raise ``NonFiniteLossError`` when an epoch ends with a NaN or infinite loss, or the
+    training ends with NaN or infinite weights."""
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         """Check the epoch's training loss."""
@@ -39,8 +42,23 @@ class NonFiniteLossGuard(keras.callbacks.Callback):
         self.model.stop_training = True
         raise NonFiniteLossError(
             f"The training loss became {float(value)} at epoch {epoch + 1}; training stopped and "
-            "the estimator is left as it was before this fit. Likely causes: a learning rate too "
-            f"high (optimizer__learning_rate, now {_learning_rate(self.model)}); very large or "
+            f"the estimator is left as it was before this fit. {self._causes()}"
+        )
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        """Check the weights after the last update, which no epoch loss has seen."""
+        for weights in self.model.get_weights():
+            if not np.isfinite(weights).all():
+                raise NonFiniteLossError(
+                    "The network's weights became NaN or infinite in the last update of the fit "
+                    "(after the last loss was computed); the estimator is left as it was before "
+                    f"this fit. {self._causes()}"
+                )
+
+    def _causes(self) -> str:
+        return (
+            "Likely causes: a learning rate too high "
+            f"(optimizer__learning_rate, now {_learning_rate(self.model)}); very large or "
             "unscaled values in X or y (scale them, e.g. with StandardScaler); extreme "
             "sample_weight or class weights (keep normalize_weights=True); or a custom loss or "
             "model that takes the log of 0 or divides by 0."

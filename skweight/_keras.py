@@ -23,6 +23,7 @@ Prediction
 
 from __future__ import annotations
 
+import math
 import numbers
 import random
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ import keras
 import numpy as np
 from keras.initializers import GlorotUniform
 
+from ._params import InvalidParameterError
 from .weighting.base import TrainingSet
 
 
@@ -138,6 +140,37 @@ def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.O
         "optimizer must be a string, a keras.optimizers.Optimizer class or instance; "
         f"got {type(optimizer).__name__}."
     )
+
+
+def check_learning_rate(optimizer: keras.optimizers.Optimizer, routed_params: dict) -> None:
+    """Raise ``InvalidParameterError`` unless the optimizer's learning rate is > 0 in float32.
+
+    A NaN, infinite, zero or negative learning rate trains silently into a NaN or useless
+    network. ``optimizer__learning_rate`` itself is checked with the routed parameters; this
+    checks the optimizer made from it (a learning rate set on an optimizer instance, or one
+    that float32 cannot hold). A schedule is not checked.
+    """
+    key = "optimizer__learning_rate"
+    given = routed_params.get(key)
+    schedule = keras.optimizers.schedules.LearningRateSchedule
+    if isinstance(given, schedule) or isinstance(
+        getattr(optimizer, "_learning_rate", None), schedule
+    ):
+        return
+    name = (
+        key
+        if key in routed_params
+        else f"the learning rate of optimizer={type(optimizer).__name__}"
+    )
+    try:
+        value = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    except (AttributeError, TypeError, ValueError):
+        return
+    if not (math.isfinite(value) and value > 0):
+        raise InvalidParameterError(
+            f"{name} must be a number > 0 that float32 holds (at most 3.4e+38); it is {value!r} "
+            "in the optimizer."
+        )
 
 
 def needs_one_hot(loss: Any) -> bool:

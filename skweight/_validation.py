@@ -7,19 +7,69 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import _check_sample_weight
 
+#: The largest float32, the precision Keras trains in.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_features(X):
+    """Return ``X`` unchanged, or raise naming the column that is not numeric.
+
+    scikit-learn's validation converts ``X`` to float and fails with NumPy's error for a
+    datetime or text column; this names the column (DataFrames) or the dtype instead.
+    """
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):  # a DataFrame
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        for column, dtype in zip(X.columns, X.dtypes, strict=True):
+            if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype)):
+                raise ValueError(
+                    f"X column {column!r} has dtype {dtype}; skweight needs numeric features. "
+                    "Convert it to numbers (a date, say, to days since a start date, or text "
+                    "with a one-hot encoder) or drop it."
+                )
+        return X
+    if hasattr(X, "toarray"):  # sparse: scikit-learn refuses it with its own message
+        return X
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError):
+        return X  # ragged lists and the like: scikit-learn's own message
+    if array.dtype.kind in "MmUSV":
+        raise ValueError(
+            f"X has dtype {array.dtype}; skweight needs numeric features (convert dates and text "
+            "to numbers first)."
+        )
+    if array.dtype.kind == "O":
+        try:
+            array.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"X must hold numbers only: {exc}.") from exc
+    return X
+
 
 def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
     """Return a validated float64 copy of ``sample_weight`` (None stays None).
 
-    Weights must be finite, non-negative, one per row of ``X``, and not all zero.
+    Weights must be numbers, finite, non-negative, at most float32's largest value (Keras
+    trains in float32), one per row of ``X``, and not all zero.
     """
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, numbers.Number):
+    if isinstance(sample_weight, (numbers.Number, str, bytes)):
         raise ValueError(
             "sample_weight must be an array with one weight per row of X; got the scalar "
             f"{sample_weight!r}."
         )
+    raw = np.asarray(sample_weight)
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"sample_weight must hold numbers; got an array of dtype {raw.dtype} ({exc})."
+            ) from exc
+        if raw.dtype.kind != "O":
+            raise ValueError(f"sample_weight must hold numbers; got an array of dtype {raw.dtype}.")
     weights = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True, copy=True
     )
@@ -27,7 +77,39 @@ def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
         raise ValueError(
             "sample_weight is zero for every row; at least one row must have a positive weight."
         )
+    if weights.max() > FLOAT32_MAX:
+        raise ValueError(
+            f"sample_weight has values up to {weights.max():g}, beyond float32's largest value "
+            f"({FLOAT32_MAX:.3g}), in which Keras trains. Scale the weights down: only their "
+            "ratios matter (with normalize_weights=True)."
+        )
     return weights
+
+
+def check_training_weights(weights: np.ndarray | None) -> None:
+    """Raise unless the final training weights survive the cast to float32 that Keras makes.
+
+    A weight that overflows becomes infinite (a NaN loss); a positive weight that underflows
+    becomes 0, and its rows silently stop counting (a class at 1e-300 would vanish).
+    """
+    if weights is None:
+        return
+    with np.errstate(over="ignore"):
+        as_float32 = weights.astype(np.float32)
+    if not np.isfinite(as_float32).all():
+        raise ValueError(
+            f"The training weights (sample_weight times the weighting strategy's weights) reach "
+            f"{weights.max():g}, beyond float32's range, in which Keras trains. Scale "
+            "sample_weight down or keep normalize_weights=True."
+        )
+    lost = (weights > 0) & (as_float32 == 0)
+    if lost.any():
+        raise ValueError(
+            f"{int(lost.sum())} training row(s) have positive weights as small as "
+            f"{weights[lost].min():g}, which are 0 in float32 (Keras trains in "
+            "float32): those rows would silently not count. Check sample_weight: give them a "
+            "weight float32 can hold, or 0."
+        )
 
 
 def check_callbacks(callbacks) -> list:

@@ -10,7 +10,6 @@ layer, the default loss, what ``predict`` returns).
 from __future__ import annotations
 
 import numbers
-import warnings
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -24,8 +23,8 @@ from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
 from ._fitted_state import FittedState
 from ._holdout import split_validation
 from ._keras import (
-    build_mlp,
     check_hidden_layer_sizes,
+    check_learning_rate,
     default_compile_kwargs,
     keras_fit_data,
     make_loss,
@@ -33,12 +32,21 @@ from ._keras import (
     needs_one_hot,
     predict_in_batches,
 )
-from ._params import Bool, Interval, check_params
-from ._routing import call_with_signature, check_routed_params, is_routed, routed
-from ._validation import check_callbacks, check_sample_weight, seed_from
+from ._network import build_network
+from ._params import Bool, Interval, Options, check_params
+from ._routing import ROUTED_CONSTRAINTS, check_routed_params, is_routed, routed
+from ._validation import (
+    check_callbacks,
+    check_features,
+    check_sample_weight,
+    check_training_weights,
+    seed_from,
+)
 from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
 
 __all__ = ["BaseWeightedKeras", "default_compile_kwargs"]
+
+PREDICT_BATCH_SIZE = ROUTED_CONSTRAINTS["predict__batch_size"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ class _FitSettings:
     strategy: WeightingStrategy
     callbacks: list
     routed: dict[str, Any]
+    optimizer: keras.optimizers.Optimizer
+    partial: bool
 
 
 class BaseWeightedKeras(BaseEstimator):
@@ -108,6 +118,7 @@ class BaseWeightedKeras(BaseEstimator):
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
         "shuffle": [Bool],
+        "verbose": [Options(("auto",)), Interval(numbers.Integral, 0, 2)],
         "warm_start": [Bool],
         "normalize_weights": [Bool],
         "prior_correction": [Bool],
@@ -156,12 +167,12 @@ class BaseWeightedKeras(BaseEstimator):
         """
         return self._fit(X, y, sample_weight, epochs=self.epochs, warm=self.warm_start)
 
-    def _fit(self, X, y, sample_weight, *, epochs, warm, classes=None):
+    def _fit(self, X, y, sample_weight, *, epochs, warm, classes=None, partial=False):
         """Fit in named steps; a failed fit leaves the estimator as it was before the call."""
         warm = warm and hasattr(self, "model_")
         before = FittedState(self, keep_weights=warm)
         try:
-            settings = self._check_params(epochs, warm)
+            settings = self._check_params(epochs, warm, partial)
             data = self._check_data(X, y, sample_weight, warm, classes)
             train, validation = self._prepare_rows(data, settings)
             self._build_and_compile(settings)
@@ -171,12 +182,14 @@ class BaseWeightedKeras(BaseEstimator):
             raise
         return self
 
-    def _check_params(self, epochs, warm: bool) -> _FitSettings:
+    def _check_params(self, epochs, warm: bool, partial: bool = False) -> _FitSettings:
         """Step 1: every parameter, the weighting strategy's included, before any data work."""
-        routed_params = check_routed_params(self._routed_params)
+        routed_params = check_routed_params(self._routed_params, self.model)
         check_params({**self.get_params(deep=False), "epochs": epochs}, self._parameter_constraints)
         if self.model is None:
             check_hidden_layer_sizes(self.hidden_layer_sizes)
+        optimizer = make_optimizer(self.optimizer, routed(routed_params, "optimizer"))
+        check_learning_rate(optimizer, routed_params)
         seed = seed_from(self.random_state)
         strategy_seed = seed  # a continued fit (partial_fit, warm_start) draws new resamples
         if warm and seed is not None:
@@ -185,11 +198,12 @@ class BaseWeightedKeras(BaseEstimator):
             epochs=int(epochs), warm=warm, seed=seed, strategy_seed=strategy_seed,
             strategy=resolve_weighting(self.weighting),
             callbacks=check_callbacks(self.callbacks), routed=routed_params,
+            optimizer=optimizer, partial=partial,
         )  # fmt: skip
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
         """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
-        X, y = self._validate_data(X, y, reset=not warm)
+        X, y = self._validate_data(check_features(X), y, reset=not warm)
         y = self._encode_target(y, reset=not warm, classes=classes)
         return TrainingSet(X, y, check_sample_weight(sample_weight, X))
 
@@ -203,7 +217,7 @@ class BaseWeightedKeras(BaseEstimator):
             train.X, train.y, train.sample_weight, classes=getattr(self, "classes_", None),
             random_state=settings.strategy_seed, normalize=self.normalize_weights,
         )  # fmt: skip
-        self._check_training_rows(rows)
+        self._check_training_rows(rows, partial=settings.partial)
         self.weighting_ = strategy
         self._record_training_mix(train, rows)
         if validation is not None:
@@ -219,17 +233,16 @@ class BaseWeightedKeras(BaseEstimator):
         if settings.seed is not None:
             keras.utils.set_random_seed(settings.seed)
         if not settings.warm:
-            self.model_ = self._build_model(settings.routed, settings.seed)
-        if settings.warm and self.model_.compiled:
-            return
-        loss = self.weighting_.make_loss(
-            self._resolve_loss(settings.routed), target_type=self.target_type_
-        )
-        self.model_.compile(
-            optimizer=make_optimizer(self.optimizer, routed(settings.routed, "optimizer")),
-            loss=loss,
-            **{**default_compile_kwargs(), **routed(settings.routed, "compile")},
-        )
+            self.model_ = build_network(self, settings.routed, settings.seed)
+        if not (settings.warm and self.model_.compiled):
+            loss = self.weighting_.make_loss(
+                self._resolve_loss(settings.routed), target_type=self.target_type_
+            )
+            self.model_.compile(
+                optimizer=settings.optimizer, loss=loss,
+                **{**default_compile_kwargs(), **routed(settings.routed, "compile")},
+            )  # fmt: skip
+        self._record_outputs(self.model_)
 
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
@@ -252,55 +265,6 @@ class BaseWeightedKeras(BaseEstimator):
         )  # fmt: skip
         self._record_history(history.history, append=settings.warm)
 
-    def _build_model(self, routed_params: dict[str, Any], seed: int | None = None) -> keras.Model:
-        n_units, output_activation = self._output_spec()
-        if self.model is None:
-            model = build_mlp(
-                self.n_features_in_, n_units, output_activation,
-                hidden_layer_sizes=self.hidden_layer_sizes,
-                activation=self.activation,
-                dropout=self.dropout, seed=seed,
-            )  # fmt: skip
-        elif isinstance(self.model, keras.Model):
-            model = keras.models.clone_model(self.model)
-        elif callable(self.model):
-            meta = self._model_facts()
-            available = {**meta, "meta": meta, **routed(routed_params, "model")}
-            model = call_with_signature(self.model, available)
-        else:
-            raise TypeError(
-                "model must be None, a keras.Model or a callable returning one; got "
-                f"{type(self.model).__name__}."
-            )
-        if not isinstance(model, keras.Model):
-            raise TypeError(
-                f"The model build function returned {type(model).__name__}; it must return a "
-                "keras.Model."
-            )
-        if model.compiled:
-            warnings.warn(
-                "The model passed or built is already compiled; skweight compiles it again with "
-                "its own loss=, optimizer= and weighting= settings.",
-                UserWarning,
-                stacklevel=3,
-            )
-        self._check_output_units(model)
-        return model
-
-    def _check_output_units(self, model: keras.Model) -> None:
-        probe = np.zeros((1, self.n_features_in_), dtype="float32")
-        shape = tuple(keras.ops.shape(model(probe, training=False)))
-        allowed = self._allowed_output_units()
-        if len(shape) != 2 or shape[-1] not in allowed:
-            raise ValueError(
-                f"The model's output has shape {shape[1:]} per row, but this target needs "
-                f"{' or '.join(str(a) for a in allowed)} output unit(s) ({self._target_summary()})."
-            )
-
-    def _model_facts(self) -> dict[str, Any]:
-        names = ("n_features_in_", "n_classes_", "n_outputs_", "target_type_", "classes_")
-        return {name: getattr(self, name) for name in names if hasattr(self, name)}
-
     def _record_history(self, history: dict[str, list], append: bool) -> None:
         new = {key: [float(v) for v in values] for key, values in history.items()}
         if append and hasattr(self, "history_"):
@@ -322,14 +286,20 @@ class BaseWeightedKeras(BaseEstimator):
     def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
         """Hook: remember what the strategy did to the training rows (classifiers)."""
 
-    def _check_training_rows(self, train: TrainingSet) -> None:
+    def _record_outputs(self, model: keras.Model) -> None:
+        """Hook: remember what the compiled network outputs (classifiers: logits or not)."""
+
+    def _check_training_rows(self, train: TrainingSet, *, partial: bool = False) -> None:
         if train.X.shape[0] == 0:
             raise ValueError("No training rows are left after weighting; check sample_weight.")
+        check_training_weights(train.sample_weight)
 
     # ------------------------------------------------------------------ prediction
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
+        X = check_features(X)
         X = validate_data(self, X, reset=False, dtype="float32", accept_sparse=False)
+        check_params(self._routed_params, {"predict__batch_size": PREDICT_BATCH_SIZE})
         batch_size = self._routed_params.get("predict__batch_size")
         return predict_in_batches(self.model_, X, batch_size)
 

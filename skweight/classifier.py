@@ -7,6 +7,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
+from ._outputs import outputs_are_logits, outputs_to_proba
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 from .prior import correct_prior
@@ -20,7 +21,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
     Binary targets train one sigmoid unit with binary cross-entropy; multiclass targets train
     a softmax layer with sparse categorical cross-entropy. A custom model may also end in two
-    softmax units for a binary target. Labels may be of any type (ints, strings, ...).
+    softmax units for a binary target, or in a linear layer trained with a ``from_logits=True``
+    loss: ``predict_proba`` then applies the sigmoid or the softmax to the logits. Labels may
+    be of any one type (ints, strings, ...).
     Multi-label targets (``y`` an indicator matrix, one column per label) train one sigmoid unit
     per label with binary cross-entropy; ``predict`` returns the indicator matrix,
     ``predict_proba`` each label's probability, and ``weighting="balanced"`` balances each
@@ -101,6 +104,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Only when ``X`` had string column names.
     model_ : keras.Model
         The trained network.
+    from_logits_ : bool
+        Whether the network outputs logits (its loss has ``from_logits=True``, or a custom loss
+        follows a linear last layer); ``predict_proba`` turns them into probabilities.
     weighting_ : WeightingStrategy
         The strategy the last fit used.
     history_ : dict of list
@@ -133,6 +139,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current network if there is one.
 
+        ``classes`` must list every class on the first call if ``y`` may not contain them all;
+        then a batch may hold a single class, as scikit-learn's ``partial_fit`` contract allows.
+        On later calls ``classes``, if given, must equal ``classes_``.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -146,7 +156,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         -------
         self
         """
-        return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes)
+        return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes, partial=True)
 
     def predict_proba(self, X) -> np.ndarray:
         """Return class probabilities of shape (n_samples, n_classes).
@@ -163,21 +173,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
         """
         outputs = self._forward(X)  # float32, one column per output unit
-        if self._multilabel:
-            proba = np.clip(outputs.astype(np.float64), 0.0, 1.0)
-            if self.prior_correction:
-                proba = _correct_label_prior(proba, self.class_prior_, self.training_prior_)
+        logits = bool(getattr(self, "from_logits_", False))
+        proba = outputs_to_proba(outputs, logits=logits, multilabel=self._multilabel)
+        if not self.prior_correction:
             return proba
-        if outputs.shape[1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
-            binary = np.empty((outputs.shape[0], 2))
-            np.clip(outputs[:, 0], 0.0, 1.0, out=binary[:, 1])
-            np.subtract(1.0, binary[:, 1], out=binary[:, 0])
-            outputs = binary
-        else:
-            outputs = outputs.astype(np.float64)
-        if self.prior_correction:
-            return correct_prior(outputs, self.class_prior_, self.training_prior_)
-        return outputs
+        if self._multilabel:
+            return _correct_label_prior(proba, self.class_prior_, self.training_prior_)
+        return correct_prior(proba, self.class_prior_, self.training_prior_)
 
     def predict(self, X) -> np.ndarray:
         """Return the most probable class of each row (multi-label: each label at p >= 0.5).
@@ -198,9 +200,12 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
+        _check_label_types(y, "y")
         check_classification_targets(y)
         if y.ndim == 2 or (self._multilabel and not reset):
             return self._encode_indicator(y, reset=reset)
+        if classes is not None:
+            classes = _check_classes(classes, None if reset else self.classes_)
         if reset:
             target_type = type_of_target(y, input_name="y")
             if target_type not in ("binary", "multiclass"):
@@ -208,11 +213,12 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
                     f"y is {target_type!r}; WeightedKerasClassifier expects binary or multiclass "
                     "labels, one per row."
                 )
-            labels = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+            labels = np.unique(y) if classes is None else classes
             if len(labels) < 2:
                 raise ValueError(
                     f"y contains only one class ({labels.tolist()}); a classifier needs at "
-                    "least two classes."
+                    "least two classes (pass classes= to partial_fit to train on one class "
+                    "per batch)."
                 )
             self.classes_ = labels
             self.n_classes_ = len(labels)
@@ -222,9 +228,14 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         encoded = np.clip(encoded, 0, self.n_classes_ - 1)
         unseen = self.classes_[encoded] != y
         if unseen.any():
+            where = (
+                f"classes={self.classes_.tolist()}"
+                if reset and classes is not None
+                else (f"classes_ {self.classes_.tolist()}")
+            )
             raise ValueError(
-                f"y has label(s) {np.unique(y[unseen]).tolist()} not among classes_ "
-                f"{self.classes_.tolist()}; pass all classes to the first partial_fit call."
+                f"y has label(s) {np.unique(y[unseen]).tolist()} not among {where}; pass all "
+                "classes to the first partial_fit call."
             )
         return encoded
 
@@ -241,13 +252,16 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
         return np.asarray(y, dtype=np.int64)
 
-    def _check_training_rows(self, train: TrainingSet) -> None:
-        super()._check_training_rows(train)
-        if len(np.unique(train.y)) < 2:
+    def _check_training_rows(self, train: TrainingSet, *, partial: bool = False) -> None:
+        super()._check_training_rows(train, partial=partial)
+        if not partial and len(np.unique(train.y)) < 2:
             raise ValueError(
                 "Only one class has rows with positive weight; a classifier needs at least two "
                 "classes to train on. Check sample_weight and weighting."
             )
+
+    def _record_outputs(self, model) -> None:
+        self.from_logits_ = outputs_are_logits(model, model.loss)
 
     def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
         if self._multilabel:  # each label's positive rate, with per-label loss weights
@@ -295,6 +309,41 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         tags.classifier_tags.multi_class = True
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _check_label_types(labels, name: str) -> None:
+    """Raise naming ``name`` when labels mix strings with numbers (NumPy cannot sort them)."""
+    values = np.asarray(labels)
+    if values.dtype != object or values.size == 0:
+        return
+    kinds = {
+        "string" if isinstance(v, (str, np.str_)) else "number" for v in values.ravel().tolist()
+    }
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{name} mixes strings and numbers as labels (e.g. {values.ravel()[:4].tolist()}); "
+            "use labels of one type, e.g. all strings."
+        )
+
+
+def _check_classes(classes, fitted: np.ndarray | None) -> np.ndarray:
+    """Validate ``partial_fit``'s ``classes``: two or more, and equal to ``classes_`` later on."""
+    _check_label_types(classes, "classes")
+    values = np.asarray(classes)
+    if values.ndim != 1:
+        raise ValueError(f"classes must be a 1-D list of labels; got shape {values.shape}.")
+    labels = np.unique(values)
+    if fitted is None and len(labels) < 2:
+        raise ValueError(
+            f"classes={labels.tolist()} lists fewer than two classes; a classifier needs at "
+            "least two. List every class the data may contain."
+        )
+    if fitted is not None and not np.array_equal(labels, fitted):
+        raise ValueError(
+            f"classes={labels.tolist()} differs from classes_ {fitted.tolist()} set by the first "
+            "partial_fit call."
+        )
+    return labels
 
 
 def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:

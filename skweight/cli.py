@@ -17,25 +17,41 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
-#: The stated default cost of the embedded data: a missed malignant tumour costs 5 false alarms.
-DEFAULT_FP_COST = 1.0
-DEFAULT_FN_COST = 5.0
+from ._cli_data import (
+    DEFAULT_FN_COST,
+    DEFAULT_FP_COST,
+    UsageError,
+    load_data,
+    parse_cost_matrix,
+    resolve_cost,
+)
 
-_BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch", "numpy": "numpy"}
+__all__ = ["UsageError", "build_parser", "check_options", "main", "parse_cost_matrix"]
+
+#: The Keras backends that can train (Keras' numpy backend cannot).
+_BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+
+#: The largest float32, the precision Keras trains in.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-class UsageError(Exception):
-    """Bad input from the command line; reported as one line, exit status 2."""
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``UsageError``), not usage text."""
+
+    def error(self, message: str):
+        raise _ParserError(f"{self.prog}: error: {message}")
+
+
+class _ParserError(Exception):
+    """argparse's own refusal of the command line, already formatted as one line."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``skweight`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="skweight",
         description="scikit-learn estimators around Keras, weighting made explicit.",
     )
@@ -55,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--pos-label",
         metavar="LABEL",
-        help="positive class for --fp-cost/--fn-cost (default: malignant, or the last sorted "
-        "class of --csv)",
+        help="positive class for --fp-cost/--fn-cost (default: malignant, or the minority class "
+        "of a binary --csv)",
     )
     cost = cmp.add_argument_group("cost")
     cost.add_argument(
@@ -112,7 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args, extra = parser.parse_known_args(argv)
+    except _ParserError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+    if extra:
+        prog = f"skweight {args.command}" if args.command else "skweight"
+        print(f"{prog}: error: unrecognized arguments: {' '.join(extra)}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 2
@@ -123,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                 return status
         return _compare(args)
     except UsageError as exc:
-        print(f"skweight {args.command}: error: {exc}", file=sys.stderr)
+        message = str(exc).replace("\n", " ")
+        print(f"skweight {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 
@@ -144,120 +169,6 @@ def _switch_backend(backend: str, argv: list[str]) -> int | None:
         raise UsageError(f"--backend {backend}: Keras did not start with this backend.")
     env = {**os.environ, "KERAS_BACKEND": backend, "_SKWEIGHT_RESTARTED": backend}
     return subprocess.call([sys.executable, "-m", "skweight", *argv], env=env)
-
-
-# ---------------------------------------------------------------------------- data and costs
-def load_data(args) -> tuple[pd.DataFrame, np.ndarray, str, Any]:
-    """Return features, labels, a description and the positive class (None: not binary)."""
-    if args.csv is None:
-        if args.target is not None:
-            raise UsageError("--target needs --csv (the embedded data has its own target).")
-        from sklearn.datasets import load_breast_cancer
-
-        data = load_breast_cancer(as_frame=True)
-        y = np.where(data.target.to_numpy() == 0, "malignant", "benign")
-        positive = args.pos_label or "malignant"
-        return data.data, y, "scikit-learn breast cancer data", _check_pos(positive, y)
-    if args.target is None:
-        raise UsageError("--csv needs --target COL, the column holding the class.")
-    path = Path(args.csv)
-    if not path.is_file():
-        raise UsageError(f"--csv: file not found: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--csv: cannot read {path}: {exc}".replace("\n", " ")) from exc
-    if args.target not in frame.columns:
-        raise UsageError(
-            f"--target: no column {args.target!r} in {path} "
-            f"(columns: {', '.join(map(str, frame.columns))})"
-        )
-    target = frame.pop(args.target)
-    if target.isna().any():
-        raise UsageError(
-            f"--target: column {args.target!r} has {int(target.isna().sum())} missing values."
-        )
-    if frame.shape[1] == 0:
-        raise UsageError(f"--csv: {path} has no feature columns besides {args.target!r}.")
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == bool:
-            frame[column] = values.astype(float)
-        elif not pd.api.types.is_numeric_dtype(values):
-            example = values.dropna().iloc[0] if values.notna().any() else ""
-            raise UsageError(
-                f"--csv: feature column {column!r} is not numeric (e.g. {example!r}); encode it as "
-                "numbers or drop it."
-            )
-        if frame[column].isna().any():
-            raise UsageError(
-                f"--csv: feature column {column!r} has {int(frame[column].isna().sum())} missing "
-                "values; impute or drop them."
-            )
-    y = target.to_numpy()
-    classes = np.unique(y)
-    if len(classes) < 2:
-        raise UsageError(f"--target: column {args.target!r} has a single class {classes.tolist()}.")
-    positive = None
-    if len(classes) == 2:
-        positive = _check_pos(args.pos_label, y) if args.pos_label is not None else classes[-1]
-    return frame.astype("float32"), y, str(path), positive
-
-
-def _check_pos(label: str | None, y: np.ndarray):
-    classes = np.unique(y)
-    matches = [c for c in classes if str(c) == str(label)]
-    if not matches:
-        raise UsageError(f"--pos-label: {label!r} is not a class ({[str(c) for c in classes]}).")
-    return matches[0]
-
-
-def parse_cost_matrix(text: str, classes: np.ndarray) -> np.ndarray:
-    """Parse ``--cost-matrix`` (JSON or ``'a,b;c,d'``) and check it fits ``classes``."""
-    try:
-        if text.strip().startswith("["):
-            rows = json.loads(text)
-        else:
-            rows = [
-                [float(v) for v in row.split(",")] for row in text.strip().strip(";").split(";")
-            ]
-        matrix = np.asarray(rows, dtype=np.float64)
-    except (ValueError, TypeError) as exc:
-        raise UsageError(
-            f"--cost-matrix: cannot read {text!r} as a matrix of numbers ({exc})."
-        ) from exc
-    k = len(classes)
-    if matrix.shape != (k, k):
-        raise UsageError(
-            f"--cost-matrix: expected {k}x{k} for classes {[str(c) for c in classes]} (rows true, "
-            f"columns predicted); got shape {matrix.shape}."
-        )
-    return matrix
-
-
-def resolve_cost(args, classes: np.ndarray, positive) -> tuple[np.ndarray, str]:
-    """The cost matrix in the order of ``classes``, and a sentence stating it."""
-    from .decision import align_cost_matrix
-
-    shorthand = args.fp_cost is not None or args.fn_cost is not None
-    if args.cost_matrix is not None and shorthand:
-        raise UsageError("give either --cost-matrix or --fp-cost/--fn-cost, not both.")
-    try:
-        if args.cost_matrix is not None:
-            matrix = parse_cost_matrix(args.cost_matrix, classes)
-            return align_cost_matrix(classes, matrix, classes), "cost matrix from --cost-matrix"
-        if positive is None:
-            if shorthand:
-                raise UsageError("--fp-cost/--fn-cost need two classes; use --cost-matrix.")
-            return 1.0 - np.eye(len(classes)), "every error costs 1 (no cost given)"
-        fp = DEFAULT_FP_COST if args.fp_cost is None else args.fp_cost
-        fn = DEFAULT_FN_COST if args.fn_cost is None else args.fn_cost
-        negative = [c for c in classes if c != positive][0]
-        matrix = align_cost_matrix(classes, fp_cost=fp, fn_cost=fn, labels=[negative, positive])
-    except ValueError as exc:
-        flag = "--cost-matrix" if args.cost_matrix is not None else "--fp-cost/--fn-cost"
-        raise UsageError(f"{flag}: {exc}") from exc
-    return matrix, f"missing a {positive} (FN) costs {fn:g}, a false alarm (FP) {fp:g}"
 
 
 def _strategy_names() -> list[str]:
@@ -283,14 +194,8 @@ def _strategies(text: str | None):
 
 
 # ---------------------------------------------------------------------------- the command
-def _compare(args) -> int:
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from ._params import InvalidParameterError
-    from .classifier import WeightedKerasClassifier
-    from .compare import compare_weightings
-
+def check_options(args) -> tuple[tuple[int, ...], Path]:
+    """Check every numeric option and ``--out`` before any data is read or model trained."""
     for name in ("cv", "threshold_cv", "repeats", "epochs", "batch_size"):
         minimum = 2 if "cv" in name else 1
         if getattr(args, name) < minimum:
@@ -299,6 +204,37 @@ def _compare(args) -> int:
         hidden = tuple(int(v) for v in args.hidden.split(",") if v.strip())
     except ValueError as exc:
         raise UsageError(f"--hidden: expected sizes like '32,16'; got {args.hidden!r}.") from exc
+    if not hidden or min(hidden) < 1:
+        raise UsageError(f"--hidden: layer sizes must be integers >= 1; got {args.hidden!r}.")
+    if args.n_jobs == 0:
+        raise UsageError("--n-jobs must not be 0 (1 for one process, -1 for every core).")
+    if not 0 <= args.random_state < 2**32:
+        raise UsageError(f"--random-state must be in [0, 2**32); got {args.random_state}.")
+    rate = args.learning_rate
+    if not (np.isfinite(rate) and 0 < rate <= _FLOAT32_MAX):
+        raise UsageError(f"--learning-rate must be a finite number > 0; got {rate:g}.")
+    for flag in ("fp_cost", "fn_cost"):
+        value = getattr(args, flag)
+        if value is not None and not (np.isfinite(value) and value >= 0):
+            raise UsageError(f"--fp-cost/--fn-cost: {flag} must be finite and >= 0; got {value!r}.")
+    out = Path(args.out)
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--out: {existing} exists and is a file; name a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out: cannot write into {existing}.")
+    return hidden, out
+
+
+def _compare(args) -> int:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from ._params import InvalidParameterError
+    from .classifier import WeightedKerasClassifier
+    from .compare import compare_weightings
+
+    hidden, out = check_options(args)
     X, y, source, positive = load_data(args)
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < args.cv:
@@ -307,10 +243,13 @@ def _compare(args) -> int:
     strategies, baselines = _strategies(args.strategies)
 
     mix = ", ".join(f"{c} {n}" for c, n in zip(classes, counts, strict=True))
+    default_positive = args.pos_label is None and args.csv is not None
     print(
         f"Data: {source}: {X.shape[0]} rows, {X.shape[1]} features; classes {mix}"
         + (f"; positive class: {positive}" if positive is not None else "")
-    )
+        + (" (the minority class; --pos-label to change)" if positive is not None
+           and default_positive else "")
+    )  # fmt: skip
     print(
         f"Cost: {cost_text}; matrix (rows true, columns predicted, {list(map(str, classes))}): "
         f"{matrix.tolist()}"
@@ -359,7 +298,6 @@ def _compare(args) -> int:
         raise UsageError(str(exc)) from exc
     elapsed = time.perf_counter() - start
 
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result.table.to_csv(out / "compare.csv")
     summary = result.to_dict()

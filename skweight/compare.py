@@ -26,12 +26,12 @@ from sklearn.model_selection import (
     RepeatedStratifiedKFold,
 )
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_sample_weight
 
 from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
 from ._params import InvalidParameterError
 from ._scoring import comparison_scorers
 from ._selection import OneStandardErrorRule
+from ._validation import check_sample_weight
 from .cost import align_cost_matrix
 from .result import ComparisonResult
 from .weighting import registered_strategies, resolve_weighting
@@ -244,7 +244,7 @@ def _check_arguments(
     if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
         raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float64, copy=True)
+        sample_weight = check_sample_weight(sample_weight, y)
     binary = type_of_target(y) == "binary"
     matrix = align_cost_matrix(
         classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, zero_one_default=True

@@ -44,7 +44,9 @@ def check_cost_matrix(
     ----------
     cost_matrix : array-like of shape (n_classes, n_classes), pandas DataFrame or None
         Rows are true classes, columns predicted classes; entries must be finite and
-        non-negative. A DataFrame whose index and columns name the classes supplies ``labels``.
+        non-negative, and some row must not be constant (a matrix of zeros, or any matrix under
+        which every decision costs the same, is refused). A DataFrame whose index and columns
+        name the classes supplies ``labels``.
     labels : sequence or None
         The class of each row and column of ``cost_matrix``. With ``fp_cost``/``fn_cost`` it
         is ``[negative, positive]``. None means ``classes`` (sorted, as scikit-learn orders
@@ -100,7 +102,6 @@ def check_cost_matrix(
             f"cost_matrix has negative entries {matrix[matrix < 0].tolist()}; costs must be >= 0 "
             "(express a benefit as a lower cost for the other decisions)."
         )
-
     if labels is None:
         if classes is None:
             raise ValueError(
@@ -124,6 +125,14 @@ def check_cost_matrix(
         raise ValueError(f"labels has duplicates: {labels.tolist()}.")
     if classes is not None:
         _check_known(np.asarray(classes), labels, "the data")
+    if np.ptp(matrix, axis=1).max() == 0:
+        raise ValueError(
+            "cost_matrix gives every decision of each true class the same cost (here "
+            f"{'zero cost everywhere' if not matrix.any() else matrix.tolist()}): no decision "
+            "costs less than another, so every model would tie. Give the errors a cost above the "
+            "correct decisions."
+        )
+
     return matrix, labels
 
 

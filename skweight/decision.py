@@ -46,7 +46,7 @@ def expected_decision_costs(proba, cost_matrix) -> np.ndarray:
     ``proba[:, c]`` is ``p(c|x)`` and ``cost_matrix[c, j]`` the cost of predicting ``j`` when
     the truth is ``c``, both in the same class order.
     """
-    proba = np.asarray(proba, dtype=np.float64)
+    proba = check_proba(proba)
     matrix = np.asarray(cost_matrix, dtype=np.float64)
     if proba.ndim != 2 or matrix.shape != (proba.shape[1], proba.shape[1]):
         raise ValueError(
@@ -54,6 +54,30 @@ def expected_decision_costs(proba, cost_matrix) -> np.ndarray:
             "matrix needs one row and one column per column of proba."
         )
     return proba @ matrix
+
+
+#: How far outside [0, 1] a probability may be (rounding) before it is refused.
+PROBA_TOLERANCE = 1e-6
+
+
+def check_proba(proba) -> np.ndarray:
+    """Return ``proba`` as float64, or raise unless every entry is a probability in [0, 1].
+
+    NaN, infinite or negative "probabilities" (a network's logits, say) would make every
+    decision wrong without any error.
+    """
+    try:
+        values = np.asarray(proba, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"proba must be an array of probabilities: {exc}") from exc
+    if not np.isfinite(values).all():
+        raise ValueError("proba has NaN or infinite entries; it must hold probabilities in [0, 1].")
+    if values.size and (values.min() < -PROBA_TOLERANCE or values.max() > 1 + PROBA_TOLERANCE):
+        raise ValueError(
+            f"proba has entries from {values.min():g} to {values.max():g}; it must hold "
+            "probabilities in [0, 1] (logits or scores need a sigmoid or softmax first)."
+        )
+    return values
 
 
 def minimum_cost_predict(
@@ -91,7 +115,7 @@ def minimum_cost_predict(
     ndarray of shape (n_samples,)
         Class labels (or column indices). Ties go to the earlier column.
     """
-    proba = np.asarray(proba, dtype=np.float64)
+    proba = check_proba(proba)
     if proba.ndim != 2 or proba.shape[1] < 2:
         raise ValueError(f"proba must have shape (n_samples, n_classes >= 2); got {proba.shape}.")
     index_only = classes is None
@@ -223,6 +247,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
+        self._check_costs_before_fit(y)
         estimator = clone(self.estimator).fit(X, y, **fit_params)
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(
@@ -236,6 +261,19 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         self._set_prior_correction(_final_step(estimator))
         return self
+
+    def _check_costs_before_fit(self, y) -> None:
+        """Check the costs against the labels of ``y`` before the estimator is trained."""
+        labels = np.asarray(y)
+        try:
+            classes = np.unique(labels)
+        except TypeError:  # labels NumPy cannot sort: the estimator reports them
+            return
+        if labels.ndim == 1 and len(classes) >= 2:
+            align_cost_matrix(
+                classes, self.cost_matrix, self.labels, fp_cost=self.fp_cost,
+                fn_cost=self.fn_cost, zero_one_default=True,
+            )  # fmt: skip
 
     def _set_prior_correction(self, model) -> None:
         class_prior = getattr(model, "class_prior_", None)

@@ -13,6 +13,11 @@ A saved estimator is a directory (or the same files in a zip archive) holding:
     The trained network in Keras' ``.keras`` format, read with ``safe_mode=True`` (no Lambda
     layer code, no arbitrary module imports) and without its compiled state.
 
+Saving is atomic and refuses to replace an existing save unless ``overwrite=True``; loading
+refuses archive members over ``MAX_MEMBER_BYTES`` (1 GiB, see ``load``), corrupt or truncated
+files, and contents that contradict each other (a network whose inputs or outputs do not match
+the saved estimator), each with a ``ValueError``; see ``skweight._archive``.
+
 Parameters that are code rather than data (a build function, callbacks, Keras loss or
 optimizer objects, a ``RandomState``) are refused by ``save`` with an error naming them;
 leave them out with ``exclude=`` and pass them back to ``load``. Pickle, joblib and
@@ -23,11 +28,7 @@ them only for files you trust.
 from __future__ import annotations
 
 import json
-import numbers
-import re
-import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,203 +36,27 @@ from typing import Any
 import keras
 import numpy as np
 
+from ._archive import MAX_COMPRESSION_RATIO, MAX_MEMBER_BYTES, extract, publish
+from ._codec import ESTIMATORS, Reader, Writer, load_keras, register_savable
 from ._fitted_state import fitted_attributes, is_fitted_attribute
 
-__all__ = ["FORMAT", "load", "register_savable", "save"]
+__all__ = [
+    "FORMAT",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_MEMBER_BYTES",
+    "load",
+    "register_savable",
+    "save",
+]
 
 #: Identifies skweight's save format in ``skweight.json``.
 FORMAT = "skweight-estimator"
 _VERSION = 1
 _MANIFEST = "skweight.json"
 _MODEL = "model.keras"
-_MODEL_PARAM = "model_param.keras"
-_ARRAY_NAME = re.compile(r"^arrays/[0-9]{1,6}\.npy$")
-_MEMBER_NAME = re.compile(
-    r"^(skweight\.json|model\.keras|model_param\.keras|arrays/[0-9]{1,6}\.npy)$"
-)
-#: Estimator classes a saved file may name, filled by ``register_savable``.
-_ESTIMATORS: dict[str, type] = {}
-
-_SAMPLERS = {
-    "imblearn.over_sampling": ("RandomOverSampler", "SMOTE", "ADASYN", "BorderlineSMOTE",
-                               "SVMSMOTE", "KMeansSMOTE", "SMOTENC", "SMOTEN"),
-    "imblearn.under_sampling": ("RandomUnderSampler", "NearMiss", "TomekLinks",
-                                "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours",
-                                "AllKNN", "CondensedNearestNeighbour", "OneSidedSelection",
-                                "NeighbourhoodCleaningRule", "InstanceHardnessThreshold",
-                                "ClusterCentroids"),
-    "imblearn.combine": ("SMOTEENN", "SMOTETomek"),
-}  # fmt: skip
 
 
-def register_savable(cls: type) -> type:
-    """Class decorator: allow saved files to name this estimator class (by its public name)."""
-    _ESTIMATORS[f"skweight.{cls.__name__}"] = cls
-    return cls
-
-
-def _strategy_name(cls: type) -> str:
-    if cls.__module__.startswith("skweight.weighting"):
-        return f"skweight.weighting.{cls.__name__}"
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _allowed_classes() -> dict[str, type]:
-    """The classes a saved file may name: registered estimators, strategies and samplers."""
-    import importlib
-
-    from .weighting.registry import registered_strategies
-
-    allowed = dict(_ESTIMATORS)
-    allowed.update({_strategy_name(e.cls): e.cls for e in registered_strategies()})
-    for module_name, names in _SAMPLERS.items():
-        try:
-            module = importlib.import_module(module_name)  # fixed names, never from the file
-        except ImportError:  # pragma: no cover - imbalanced-learn is a dependency
-            continue
-        for name in names:
-            if hasattr(module, name):
-                allowed[f"{module_name}.{name}"] = getattr(module, name)
-    return allowed
-
-
-class _Writer:
-    """Encode Python values as JSON, writing arrays to ``.npy`` files beside it."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        from .weighting.registry import registered_strategies
-
-        self.allowed = {cls: name for name, cls in _allowed_classes().items()}
-        self.strategies = {entry.cls for entry in registered_strategies()}
-        self.n_arrays = 0
-
-    def encode(self, value: Any, where: str) -> Any:
-        if isinstance(value, np.generic) and not isinstance(value, np.object_):
-            value = value.item()
-        if value is None or isinstance(value, (bool, str, numbers.Integral, numbers.Real)):
-            return value
-        if isinstance(value, np.ndarray):
-            return self._array(value, where)
-        if isinstance(value, np.dtype):
-            if value.hasobject:
-                raise TypeError(f"save: {where} is an object dtype; only plain dtypes are saved.")
-            return {"$dtype": value.str}
-        if isinstance(value, tuple):
-            return {"$tuple": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
-        if isinstance(value, list):
-            return [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if isinstance(value, dict):
-            return {
-                "$dict": [
-                    [self.encode(k, f"{where} key"), self.encode(v, f"{where}[{k!r}]")]
-                    for k, v in value.items()
-                ]
-            }
-        if isinstance(value, keras.Model) and where == "parameter model":
-            value.save(self.folder / _MODEL_PARAM)
-            return {"$keras_model": _MODEL_PARAM}
-        if type(value) in self.allowed:
-            return self._object(value, where)
-        raise TypeError(
-            f"save: {where}={_short(value)} is not plain data (None, numbers, strings, lists, "
-            "dicts, arrays, skweight strategies or imbalanced-learn samplers); skweight saves no "
-            "code. Leave it out with save(..., exclude=[...]) and pass it to load(), or use "
-            "pickle/joblib for files you trust."
-        )
-
-    def _array(self, array: np.ndarray, where: str) -> dict[str, Any]:
-        as_object = array.dtype == object
-        if as_object:
-            if not all(isinstance(v, str) for v in array.ravel().tolist()):
-                raise TypeError(
-                    f"save: {where} is an object array holding non-strings; only numeric and "
-                    "string arrays are saved."
-                )
-            array = array.astype(str)
-        name = f"arrays/{self.n_arrays}.npy"
-        self.n_arrays += 1
-        np.save(self.folder / name, array, allow_pickle=False)
-        return {"$array": name, "object": as_object}
-
-    def _object(self, obj: Any, where: str) -> dict[str, Any]:
-        params = obj.get_params(deep=False)
-        encoded = {
-            "$object": self.allowed[type(obj)],
-            "params": self.encode(params, f"{where}.params"),
-        }
-        if type(obj) in self.strategies:  # the fitted state of the estimator's weighting_
-            state = {k: v for k, v in fitted_attributes(obj).items() if k not in params}
-            encoded["state"] = self.encode(state, f"{where} state")
-        return encoded
-
-
-class _Reader:
-    """Decode ``_Writer``'s JSON; names only allow-listed classes, loads no pickles."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.allowed = _allowed_classes()
-
-    def decode(self, value: Any, where: str) -> Any:
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, list):
-            return [self.decode(v, where) for v in value]
-        if not isinstance(value, dict) or len(value) == 0:
-            raise ValueError(f"load: {where} holds an unexpected value {_short(value)}.")
-        if "$tuple" in value:
-            return tuple(self.decode(v, where) for v in value["$tuple"])
-        if "$dict" in value:
-            return {self._key(k, where): self.decode(v, where) for k, v in value["$dict"]}
-        if "$array" in value:
-            return self._array(value, where)
-        if "$dtype" in value:
-            dtype = np.dtype(str(value["$dtype"]))
-            if dtype.hasobject:
-                raise ValueError(f"load: {where} names an object dtype, which is not allowed.")
-            return dtype
-        if "$object" in value:
-            return self._object(value, where)
-        if "$keras_model" in value and where == "parameter model":
-            return _load_keras(self.folder / _MODEL_PARAM)
-        raise ValueError(f"load: {where} holds an unexpected value {_short(value)}.")
-
-    def _key(self, key: Any, where: str) -> Any:
-        key = self.decode(key, where)
-        return tuple(key) if isinstance(key, list) else key
-
-    def _array(self, value: dict[str, Any], where: str) -> np.ndarray:
-        name = value["$array"]
-        if not isinstance(name, str) or not _ARRAY_NAME.match(name):
-            raise ValueError(f"load: {where} refers to {name!r}, which is not a saved array.")
-        try:
-            array = np.load(self.folder / name, allow_pickle=False)
-        except ValueError as exc:  # an object array needs pickle: refused
-            raise ValueError(
-                f"load: {name} ({where}) cannot be read without unpickling, which skweight "
-                f"never does: {exc}"
-            ) from exc
-        return array.astype(object) if value.get("object") else array
-
-    def _object(self, value: dict[str, Any], where: str) -> Any:
-        name = value["$object"]
-        cls = self.allowed.get(name) if isinstance(name, str) else None
-        if cls is None:
-            raise ValueError(
-                f"load: {where} names the class {name!r}, which is not allowed; a saved file may "
-                f"only name {sorted(self.allowed)}."
-            )
-        params = self.decode(value.get("params", {"$dict": []}), f"{where}.params")
-        obj = cls(**params)
-        for key, state in self.decode(value.get("state", {"$dict": []}), where).items():
-            if not (isinstance(key, str) and key.endswith("_") and key.isidentifier()):
-                raise ValueError(f"load: {where} has a state entry {key!r} that is not allowed.")
-            setattr(obj, key, state)
-        return obj
-
-
-def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
+def save(estimator, path, *, exclude: Iterable[str] = (), overwrite: bool = False) -> Path:
     """Save a (fitted or unfitted) skweight estimator to a directory or a ``.zip`` file.
 
     Parameters
@@ -240,10 +65,14 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
         The estimator to save.
     path : str or path-like
         A directory to create (it must not exist or be empty), or a file name ending in
-        ``.zip`` for a single archive.
+        ``.zip`` for a single archive. The files are written beside it and renamed into place,
+        so an interrupted save never leaves a half-written save at ``path``.
     exclude : iterable of str, default=()
         Parameters not to save, such as a build function (``model``) or ``callbacks``. They
         take their default values on ``load`` unless passed to it.
+    overwrite : bool, default=False
+        Replace an existing ``.zip`` file, or a directory holding an earlier save. Without it
+        an existing target is refused (``FileExistsError``).
 
     Returns
     -------
@@ -254,12 +83,16 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
     ------
     TypeError
         If a parameter or fitted attribute is not plain data; the message names it.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False, or it holds files that are not a save.
     """
-    if type(estimator) not in _ESTIMATORS.values():
+    if type(estimator) not in ESTIMATORS.values():
         raise TypeError(
             "save: estimator must be a WeightedKerasClassifier or WeightedKerasRegressor; got "
             f"{type(estimator).__name__}."
         )
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"save: overwrite must be True or False; got {overwrite!r}.")
     path = Path(path)
     exclude = set(exclude)
     params = estimator.get_params(deep=False)
@@ -269,7 +102,7 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "arrays").mkdir()
-        writer = _Writer(folder)
+        writer = Writer(folder)
         kept = {k: v for k, v in params.items() if k not in exclude}
         manifest = {
             "format": FORMAT,
@@ -288,11 +121,11 @@ def save(estimator, path, *, exclude: Iterable[str] = ()) -> Path:
             estimator.model_.save(folder / _MODEL)
             manifest["model"] = _MODEL
         (folder / _MANIFEST).write_text(json.dumps(manifest, indent=1))
-        _publish(folder, path)
+        publish(folder, path, overwrite=overwrite)
     return path
 
 
-def load(path, *, expected: type | None = None, **params):
+def load(path, *, expected: type | None = None, max_member_bytes: int = MAX_MEMBER_BYTES, **params):
     """Load an estimator saved by ``save``, running no code from the file.
 
     Parameters
@@ -301,6 +134,9 @@ def load(path, *, expected: type | None = None, **params):
         The directory or ``.zip`` file written by ``save``.
     expected : class or None
         If given, the saved estimator must be an instance of it.
+    max_member_bytes : int, default=MAX_MEMBER_BYTES (1 GiB)
+        The largest uncompressed member extracted from a ``.zip``; members that expand more
+        than ``MAX_COMPRESSION_RATIO``-fold (100) are refused whatever their size.
     **params
         Parameters to set on the loaded estimator, e.g. those left out with ``exclude=``.
 
@@ -313,28 +149,24 @@ def load(path, *, expected: type | None = None, **params):
     Raises
     ------
     ValueError
-        If the file is not a skweight save, or names a class, array or model content that is
-        not allowed (pickled objects, Lambda layers, unknown classes).
+        If the file is not a skweight save, names a class, array or model content that is
+        not allowed (pickled objects, Lambda layers, unknown classes), is corrupt or
+        truncated, holds a member over the limits, or its network does not match the saved
+        estimator (its number of features, classes or outputs).
     """
     path = Path(path)
     if path.is_dir():
         return _load_folder(path, expected, params)
-    if not zipfile.is_zipfile(path):
+    if not path.is_file() or path.suffix != ".zip" and not _looks_like_zip(path):
         raise ValueError(f"load: path={str(path)!r} is neither a saved directory nor a zip file.")
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():
-            if member.is_dir():
-                continue
-            if not _MEMBER_NAME.match(member.filename):
-                raise ValueError(
-                    f"load: {path} contains {member.filename!r}, which is not part of a skweight "
-                    "save."
-                )
-            target = Path(tmp) / member.filename
-            target.parent.mkdir(exist_ok=True)
-            with archive.open(member) as source, open(target, "wb") as out:
-                shutil.copyfileobj(source, out)
+    with tempfile.TemporaryDirectory() as tmp:
+        extract(path, Path(tmp), max_member_bytes=max_member_bytes)
         return _load_folder(Path(tmp), expected, params)
+
+
+def _looks_like_zip(path: Path) -> bool:
+    with open(path, "rb") as file:
+        return file.read(4) == b"PK\x03\x04"
 
 
 def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any]):
@@ -352,9 +184,9 @@ def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any])
             f"load: the file has format version {manifest.get('version')!r}; this skweight reads "
             f"version {_VERSION}."
         )
-    reader = _Reader(folder)
+    reader = Reader(folder)
     name = manifest.get("estimator")
-    cls = _ESTIMATORS.get(name) if isinstance(name, str) else None
+    cls = ESTIMATORS.get(name) if isinstance(name, str) else None
     if cls is None:
         raise ValueError(f"load: estimator {name!r} is not a skweight estimator; refusing it.")
     if expected is not None and not issubclass(cls, expected):
@@ -370,37 +202,24 @@ def _load_folder(folder: Path, expected: type | None, overrides: dict[str, Any])
     if manifest.get("model") is not None:
         if manifest["model"] != _MODEL:
             raise ValueError(f"load: model {manifest['model']!r} is not {_MODEL!r}.")
-        estimator.model_ = _load_keras(folder / _MODEL)
+        estimator.model_ = load_keras(folder / _MODEL)
+        _check_consistent(estimator)
     return estimator
 
 
-def _load_keras(path: Path) -> keras.Model:
+def _check_consistent(estimator) -> None:
+    """Raise ``ValueError`` unless the loaded network and fitted attributes agree."""
+    from ._network import check_network_shape
+
     try:
-        return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as exc:  # noqa: BLE001 - any refusal or corruption becomes one clear error
-        raise ValueError(
-            f"load: the Keras model {path.name} cannot be loaded in safe mode (skweight never "
-            f"runs code from a file; Lambda layers and unregistered classes are refused): "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
-
-
-def _publish(folder: Path, path: Path) -> None:
-    """Move the files written in ``folder`` to ``path`` (a directory, or a ``.zip`` archive)."""
-    if path.suffix == ".zip":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for file in sorted(folder.rglob("*")):
-                if file.is_file():
-                    archive.write(file, file.relative_to(folder).as_posix())
-        return
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise FileExistsError(f"save: path={str(path)!r} exists and is not an empty directory.")
-    path.mkdir(parents=True, exist_ok=True)
-    for file in folder.iterdir():
-        shutil.move(str(file), path / file.name)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+        n_classes = getattr(estimator, "n_classes_", None)
+        for name in ("classes_", "class_prior_", "training_prior_"):
+            value = getattr(estimator, name, None)
+            if n_classes is not None and value is not None and np.shape(value) != (n_classes,):
+                raise ValueError(
+                    f"load: {name} has shape {np.shape(value)} but n_classes_ is {n_classes}; "
+                    "the file is inconsistent."
+                )
+        check_network_shape(estimator, estimator.model_, where="load: ")
+    except (AttributeError, TypeError) as exc:
+        raise ValueError(f"load: the saved fitted attributes are incomplete: {exc}") from exc

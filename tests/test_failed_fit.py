@@ -60,3 +60,42 @@ def test_a_failed_continued_fit_restores_the_network(regression_data, how):
     assert reg.history_ == history
     reg.partial_fit(X, y)  # and it can still be trained on
     assert np.isfinite(reg.predict(X)).all() and len(reg.history_["loss"]) == 4
+
+
+def test_the_last_update_is_checked_too(regression_data):
+    """One batch per epoch: the epoch's loss is computed before the update that ruins the net."""
+    X, y = regression_data
+    reg = WeightedKerasRegressor(
+        **{**SMALL, "epochs": 1}, batch_size=len(y), optimizer="sgd",
+        optimizer__learning_rate=3e38,
+    )  # fmt: skip
+    with pytest.raises(NonFiniteLossError, match="weights became NaN or infinite in the last"):
+        reg.fit(X, y * 10)
+    assert _fitted_names(reg) == set()  # no "fitted" estimator with NaN weights
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_a_diverging_continued_classifier_fit_keeps_its_predictions(binary_data, how):
+    X, y = binary_data
+    clf = WeightedKerasClassifier(**SMALL).fit(X, y)
+    proba = clf.predict_proba(X)
+    huge = X / np.abs(X).max() * 3e38  # finite float32 inputs whose weighted sums overflow
+    with pytest.raises(NonFiniteLossError):
+        if how == "partial_fit":
+            clf.partial_fit(huge, y)
+        else:
+            clf.set_params(warm_start=True).fit(huge, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_partial_fit_with_classes_accepts_one_class_batches(binary_data):
+    """scikit-learn's partial_fit contract: classes= on the first call, then any batch."""
+    X, y = binary_data
+    clf = WeightedKerasClassifier(**SMALL)
+    clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1])
+    clf.partial_fit(X[y == 1], y[y == 1])
+    assert clf.classes_.tolist() == [0, 1] and len(clf.history_["loss"]) == 2
+    assert clf.predict_proba(X).shape == (len(y), 2)
+    with pytest.raises(ValueError, match="Only one class has rows with positive weight"):
+        WeightedKerasClassifier(**SMALL).fit(X[:20], np.r_[y[:19] * 0, 1], np.r_[np.ones(19), 0])

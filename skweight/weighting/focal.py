@@ -10,9 +10,12 @@ from typing import Any
 import keras
 import numpy as np
 
-from .._params import Interval, Options, numbers_at_least
+from .._params import Interval, Options, Satisfies, numbers_at_least
 from .base import TrainingSet, WeightingStrategy
 from .registry import Candidate, register_strategy
+
+#: The largest focusing parameter ``gamma`` accepted.
+MAX_GAMMA = 100.0
 
 _BINARY = (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)
 _CATEGORICAL = (
@@ -56,15 +59,16 @@ class FocalLoss(WeightingStrategy):
 
     Parameters
     ----------
-    gamma : float >= 0, default=2.0
-        Focusing parameter; 0 gives (alpha-weighted) cross-entropy.
+    gamma : float in [0, 100], default=2.0
+        Focusing parameter; 0 gives (alpha-weighted) cross-entropy. Lin et al. found 2 best; a
+        gamma above 100 is refused, as it makes the loss vanish in float32.
     alpha : None, "balanced", float or sequence of float, default=None
         Class weights inside the loss. None: none. ``"balanced"``: inversely proportional to
         class frequency in the training rows (binary: class 1 weighs the fraction of class-0
         rows and class 0 the fraction of class-1 rows; multiclass: ``n / (n_classes * n_c)``).
         A float in [0, 1] (binary only) weighs class 1 by ``alpha`` and class 0 by
-        ``1 - alpha``. A sequence gives one weight per class (for one sigmoid output it is
-        turned into ``alpha = a_1 / (a_0 + a_1)``, which rescales the loss).
+        ``1 - alpha``. A sequence gives one weight per class, not all zero (for one sigmoid
+        output it is turned into ``alpha = a_1 / (a_0 + a_1)``, which rescales the loss).
 
     Notes
     -----
@@ -82,12 +86,21 @@ class FocalLoss(WeightingStrategy):
     changes_loss = True
 
     _parameter_constraints = {
-        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+        "gamma": [
+            Satisfies(
+                lambda g: Interval(numbers.Real, 0, MAX_GAMMA).holds(g),
+                f"a number >= 0 (at most {MAX_GAMMA:g}: a larger gamma makes the loss of all "
+                "but hopeless rows vanish in float32)",
+            )
+        ],
         "alpha": [
             None,
             Options(("balanced",)),
             Interval(numbers.Real, 0, 1, closed="both"),
-            numbers_at_least(0),
+            Satisfies(
+                lambda a: numbers_at_least(0).holds(a) and sum(float(v) for v in a) > 0,
+                "a sequence of numbers >= 0, not all zero",
+            ),
         ],
     }
 

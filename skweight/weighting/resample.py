@@ -126,13 +126,22 @@ class Resampler(WeightingStrategy):
 
     def _resample(self, sampler: Any, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
         try:
-            X_res, y_res = sampler.fit_resample(X, y)
+            result = sampler.fit_resample(X, y)
+            X_res, y_res = result
         except Exception as exc:  # noqa: BLE001 - any sampler failure becomes a clear error
             raise ValueError(
                 f"weighting={self.sampler!r} failed to resample the {len(y)} training rows "
                 f"(class counts {np.bincount(y).tolist()}): {type(exc).__name__}: {exc}"
             ) from exc
-        return np.asarray(X_res), np.asarray(y_res)
+        X_res, y_res = np.asarray(X_res), np.asarray(y_res)
+        problem = _malformed(X, y, X_res, y_res, getattr(sampler, "sample_indices_", None))
+        if problem:
+            raise ValueError(
+                f"weighting={self.sampler!r} returned {problem}. A sampler's fit_resample(X, y) "
+                f"must return a 2-D X of finite values with the {X.shape[1]} columns it was "
+                "given, and a y with one label per row, from the classes it was given."
+            )
+        return X_res, y_res
 
     # ------------------------------------------------------------------ strategy interface
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
@@ -209,6 +218,34 @@ class _EpochRows:
         index = np.asarray(index, dtype=np.intp)
         self._cache = (epoch, index)
         return index
+
+
+def _malformed(X, y, X_res, y_res, index) -> str:
+    """What is wrong with a sampler's output (empty if nothing)."""
+    if X_res.ndim != 2:
+        return f"a {X_res.ndim}-D X of shape {X_res.shape}"
+    if X_res.shape[1] != X.shape[1]:
+        return f"X with {X_res.shape[1]} columns for {X.shape[1]}"
+    if X_res.shape[0] == 0:
+        return "no rows"
+    if X_res.dtype.kind not in "biuf":
+        return f"X of dtype {X_res.dtype}"
+    if not np.isfinite(X_res).all():
+        return f"X with {int((~np.isfinite(X_res)).any(axis=1).sum())} row(s) of NaN or infinity"
+    if y_res.ndim != 1 or len(y_res) != len(X_res):
+        return f"y of shape {y_res.shape} for {len(X_res)} rows of X"
+    if y_res.dtype.kind not in "biuf":
+        return f"y of dtype {y_res.dtype}"
+    invented = np.setdiff1d(y_res, np.unique(y))
+    if invented.size:
+        return f"label(s) {invented.tolist()} that are not among the classes it was given"
+    if index is not None:
+        index = np.asarray(index)
+        if index.shape != (len(y_res),) or index.dtype.kind not in "iu":
+            return f"sample_indices_ of shape {index.shape} for {len(y_res)} rows"
+        if index.size and (index.min() < 0 or index.max() >= len(y)):
+            return f"sample_indices_ outside 0..{len(y) - 1}"
+    return ""
 
 
 def _carry_weights(
