@@ -243,7 +243,7 @@ class FusedNetworks:
             **{**default_compile_kwargs(), **settings.compile_kwargs},
         )
         model.optimizer.build(model.trainable_variables)
-        self._fresh = [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables]
+        self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
         for group, pool in zip(self.groups, pools, strict=True):
             self._run_group(group, pool, advance)
         return self
@@ -286,7 +286,7 @@ class FusedNetworks:
         set_network_weights(core, initial + [initial[0]] * (self.width - len(members)))
         callbacks = [] if advance is None else [_Progress(advance)]
         self._fit_group(model, group, members, offsets, callbacks)
-        group.weights = [keras.ops.convert_to_numpy(w) for w in grouped_variables(core)]
+        group.weights = [keras.ops.convert_to_numpy(w.value) for w in grouped_variables(core)]
         group.seconds = time.perf_counter() - start
 
     def _fit_group(self, model, group: _Group, members, offsets, callbacks) -> None:
