@@ -111,8 +111,8 @@ def _member(X, y, weights, seed=0):
 
 
 def _train(members, X):
-    from skweight._grouped import NetworkSpec
     from skweight._fused import TrainSettings
+    from skweight._grouped import NetworkSpec
 
     spec = NetworkSpec(X.shape[1], 1, "sigmoid", (8,))
     settings = TrainSettings(batch_size=16, epochs=3, optimizer_params={"learning_rate": 0.01})
