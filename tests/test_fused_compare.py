@@ -48,6 +48,7 @@ def test_unshuffled_comparisons_are_identical(binary_data, fast_settings):
                                atol=1e-9)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_fused_costs_agree_with_sequential_within_standard_errors():
     """Shuffled batches (different draws in the two engines): each candidate's mean cost on
     the embedded breast cancer data agrees within the two standard errors."""
