@@ -143,7 +143,11 @@ def compare_weightings(
         own fit would train it, then scores them with the same search, decisions and scorers
         as ``"sequential"``, which fits one network after the other. The fused engine needs
         the built-in network (``model=None``) with a Keras loss and an element-wise optimizer;
-        ``"auto"`` uses it when it applies and says why not otherwise (``verbose``).
+        ``"auto"`` uses it when it applies and says why not otherwise (``verbose``). With the
+        fused engine, ``search_`` ran on row numbers over networks already trained, its
+        ``mean_fit_time`` is each candidate's share of the fused training, and the winner's
+        refit is trained on the fused model too (a cost decision then wraps the fitted model in
+        a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit).
 
     Returns
     -------
