@@ -344,6 +344,34 @@ def _summary(sections: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _fused(section: dict[str, Any]) -> list[str]:
+    """Section 7: fused against sequential comparison engine."""
+    lines = ["## 7. Fused comparison engine against sequential (one run, both engines)", "",
+             "| job | backend | fused s | sequential s | ratio | fused process s | fused peak MiB "
+             "| costs agree |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    jobs = [("skweight compare (defaults)", section.get("cli", {})),
+            ("6 strategies x 5 folds, 4,000 x 30", section.get("search", {}))]  # fmt: skip
+    jobs += [(f"KEEL {name}", {"tensorflow": r}) for name, r in section.get("keel", {}).items()]
+    for label, by_backend in jobs:
+        for backend, r in by_backend.items():
+            if "ratio" not in r:
+                lines.append(f"| {label} | {backend} | failed | | | | | |")
+                continue
+            f, s = r["fused"], r["sequential"]
+            lines.append(
+                f"| {label} | {backend} | {f['seconds']:.1f} | {s['seconds']:.1f} | "
+                f"{r['ratio']:.3f} | {f['wall_seconds']:.1f} | {f['peak_rss_mib']:.0f} | "
+                f"{'yes' if r['all_agree'] else 'no'} |"
+            )
+    lines += [
+        "",
+        f"Goals (fused <= 0.1x sequential, command < 15 s, costs within the two "
+        f"standard errors): {section.get('goals')}; met: {section.get('goal_met')}.",
+        "",
+    ]
+    return lines
+
+
 def write_markdown(results: dict[str, Any], path: Path) -> None:
     """Write the tables of every section present in ``results`` to ``path``."""
     m = results["machine"]
@@ -371,8 +399,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "search": _search,
         "gpu": _gpu,
         "quality": _quality,
+        "fused": _fused,
     }
-    for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality"):
+    for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused"):
         if name in results["sections"]:
             lines += render[name](results["sections"][name])
     path.write_text("\n".join(lines).rstrip() + "\n")

@@ -8,7 +8,8 @@ Usage::
     python benchmarks/run.py --sections fit predict
 
 Sections: fit (1), predict (2), memory (3), search (4), gpu (5, only with ``--gpu``; needs a
-GPU and runs ``bench_gpu.py`` in its own process with the JAX backend), quality (6).
+GPU and runs ``bench_gpu.py`` in its own process with the JAX backend), quality (6), fused (7:
+the fused comparison engine against the sequential one).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import machine, silence_keras  # noqa: E402
 
-SECTIONS = ("fit", "jax", "predict", "memory", "search", "gpu", "quality")
+SECTIONS = ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused")
 
 _SWEEP = [
     {"steps_per_execution": 1, "jit_compile": False},
@@ -44,8 +45,36 @@ _QUALITY = {
     "methods": ["none", "balanced", "cost_implied_threshold", "tuned_threshold", "picked"],
 }
 
+_FUSED_SEARCH = {"n_rows": 4000, "n_features": 30, "hidden": [64, 64], "epochs": 5,
+                 "batch_size": 32, "n_strategies": 6, "cv": 5}  # fmt: skip
+_FUSED = {"backends": ["tensorflow", "jax"], "cli_args": [], "search": _FUSED_SEARCH,
+          "keel": ["haberman", "pima"], "keel_repeats": 1}  # fmt: skip
+
 CONFIGS = {
     "tiny": {
+        "fused": {
+            "backends": ["tensorflow"],
+            "cli_args": [
+                "--epochs",
+                "1",
+                "--cv",
+                "2",
+                "--repeats",
+                "1",
+                "--strategies",
+                "cost-decision,none,undersample",
+            ],
+            "search": {
+                **_FUSED_SEARCH,
+                "n_rows": 400,
+                "hidden": [8],
+                "epochs": 1,
+                "n_strategies": 2,
+                "cv": 2,
+            },
+            "keel": [],
+            "keel_repeats": 1,
+        },  # fmt: skip
         "fit": {
             **_MLP,
             "n_rows": 1000,
@@ -91,6 +120,7 @@ CONFIGS = {
         },
     },
     "quick": {
+        "fused": _FUSED,
         "fit": {**_MLP, "repeats": 3, "strategies": None, "sweep": _SWEEP},
         "jax": {**_MLP, "n_rows": 4096, "epochs": 2, "repeats": 2},
         "predict": {
@@ -125,6 +155,7 @@ CONFIGS = {
         },
     },
     "full": {
+        "fused": {**_FUSED, "keel_repeats": 2},
         "fit": {
             **_MLP,
             "repeats": 5,
@@ -204,6 +235,7 @@ def main(argv=None) -> dict:
     silence_keras()
     from benchmarks import (
         bench_fit,
+        bench_fused,
         bench_jax,
         bench_memory,
         bench_predict,
@@ -219,6 +251,7 @@ def main(argv=None) -> dict:
         "memory": bench_memory,
         "search": bench_search,
         "quality": bench_quality,
+        "fused": bench_fused,
     }
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results = {"command": command.strip(), "mode": mode, "machine": machine(), "sections": {}}

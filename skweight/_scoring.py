@@ -45,13 +45,17 @@ def _binarize(y_true, y_score, classes):
     return truth.ravel(), y_score.ravel()
 
 
-def precision_at_recall(
-    y_true, y_score, *, recall: float, classes=None, pos_label=None, sample_weight=None
-) -> float:
-    """Best precision among thresholds whose recall is at least ``recall``.
+#: The last precision-recall curve computed, with the very objects it was computed from: the
+#: scorers of one fold all ask for the curve of the same (cached) scores, one recall at a time.
+_last_curve: tuple = ()
 
-    ``y_score`` of shape (n_samples, n_classes) is micro-averaged over the classes.
-    """
+
+def _curve(y_true, y_score, classes, pos_label, sample_weight) -> tuple[np.ndarray, np.ndarray]:
+    global _last_curve
+    inputs = (y_true, y_score, classes, pos_label, sample_weight)
+    last = _last_curve
+    if last and all(a is b for a, b in zip(last[0], inputs, strict=True)):
+        return last[1]
     if np.ndim(y_score) == 2:
         if sample_weight is not None:
             sample_weight = np.repeat(sample_weight, len(classes))
@@ -60,6 +64,18 @@ def precision_at_recall(
     precision, achieved, _ = precision_recall_curve(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
     )
+    _last_curve = (inputs, (precision, achieved))
+    return precision, achieved
+
+
+def precision_at_recall(
+    y_true, y_score, *, recall: float, classes=None, pos_label=None, sample_weight=None
+) -> float:
+    """Best precision among thresholds whose recall is at least ``recall``.
+
+    ``y_score`` of shape (n_samples, n_classes) is micro-averaged over the classes.
+    """
+    precision, achieved = _curve(y_true, y_score, classes, pos_label, sample_weight)
     reachable = precision[achieved >= recall - 1e-12]
     return float(reachable.max()) if reachable.size else 0.0
 

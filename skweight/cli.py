@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="folds of the tuned-threshold baseline inside each training set (default 3)",
     )
     run.add_argument("--n-jobs", type=int, default=2, help="parallel fits (default 2)")
+    run.add_argument(
+        "--engine",
+        choices=["auto", "fused", "sequential"],
+        default="auto",
+        help="train all networks in one model (fused), one after another, or choose (default)",
+    )
     run.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     net = cmp.add_argument_group("network")
     net.add_argument("--epochs", type=int, default=20, help="training epochs (default 20)")
@@ -291,6 +297,7 @@ def _compare(args) -> int:
             selection=args.selection,
             threshold_cv=args.threshold_cv,
             n_jobs=args.n_jobs,
+            engine=args.engine,
             verbose=0 if args.quiet else 2 if args.verbose else 1,
             random_state=args.random_state,
         )

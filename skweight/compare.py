@@ -28,6 +28,8 @@ from sklearn.model_selection import (
 from sklearn.utils.multiclass import type_of_target
 
 from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
+from ._fusable import NotFusableError
+from ._fused_search import choose_engine, fused_search
 from ._params import InvalidParameterError
 from ._scoring import comparison_scorers
 from ._selection import OneStandardErrorRule
@@ -97,6 +99,7 @@ def compare_weightings(
     n_jobs: int | None = None,
     verbose: int = 1,
     random_state: int | None = None,
+    engine: str = "auto",
 ) -> ComparisonResult:
     """Cross-validate weighting strategies and cost-aware baselines; pick the cheapest.
 
@@ -143,11 +146,24 @@ def compare_weightings(
     sample_weight : array-like of shape (n_samples,), or None
         Row weights for fitting and scoring.
     n_jobs : int or None
-        Fits run in parallel through joblib (None: one at a time, -1: every core).
+        Fits run in parallel through joblib (sequential engine; None: one at a time, -1: every
+        core).
     verbose : int
-        Progress: 0 silent, 1 one line per fit, 2 also Keras' epochs.
+        Progress: 0 silent; 1 the engine chosen and one progress bar (fused) or one line per fit
+        (sequential); 2 also Keras' epochs.
     random_state : int or None
         Seed of the folds, the samplers and (when it has none) the estimator.
+    engine : "auto", "fused" or "sequential"
+        ``"fused"`` trains every network of the comparison (each candidate on each fold, the
+        tuned threshold's inner folds) side by side in one Keras model, each exactly as its
+        own fit would train it, then scores them with the same search, decisions and scorers
+        as ``"sequential"``, which fits one network after the other. The fused engine needs
+        the built-in network (``model=None``) with a Keras loss and an element-wise optimizer;
+        ``"auto"`` uses it when it applies and says why not otherwise (``verbose``). With the
+        fused engine, ``search_`` ran on row numbers over networks already trained, its
+        ``mean_fit_time`` is each candidate's share of the fused training, and the winner's
+        refit is trained on the fused model too (a cost decision then wraps the fitted model in
+        a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit).
 
     Returns
     -------
@@ -163,6 +179,7 @@ def compare_weightings(
             estimator, y, strategies, cost_matrix, labels, fp_cost, fn_cost, pos_label,
             baselines, cv, n_repeats, selection, sample_weight, random_state,
         )  # fmt: skip
+        chosen, why = choose_engine(engine, estimator, n_jobs)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(str(exc)) from exc
     names, simplicity, matrix = setup.names, setup.simplicity, setup.matrix
@@ -184,21 +201,7 @@ def compare_weightings(
         if isinstance(cv, int)
         else cv
     )
-    candidate = StrategyCandidate(
-        model, strategies=setup.strategies, cost_matrix=matrix, threshold_cv=threshold_cv,
-        verbose=int(verbose > 0),
-    )  # fmt: skip
-    search = GridSearchCV(
-        candidate,
-        {"strategy": names},
-        scoring=scorers,
-        refit=OneStandardErrorRule(metric, simplicity, one_se=selection == "one_se"),
-        cv=splitter,
-        n_jobs=n_jobs,
-        verbose=int(verbose > 0),
-        error_score="raise",
-    )
-    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+    rule = OneStandardErrorRule(metric, simplicity, one_se=selection == "one_se")
     if verbose:
         print(
             f"[skweight] comparing {len(names)} strategies ({', '.join(names)}) on "
@@ -206,12 +209,50 @@ def compare_weightings(
             f"{'one-standard-error rule' if selection == 'one_se' else 'best mean'}",
             flush=True,
         )
-    with sklearn.config_context(enable_metadata_routing=False):
-        search.fit(X, y, **fit_params)
+    search = None
+    if chosen == "fused":
+        if verbose:
+            print(f"[skweight] engine: fused ({why})", flush=True)
+        try:
+            search = fused_search(
+                model, X, y, sample_weight, names=names, strategies=setup.strategies,
+                cost_matrix=matrix, threshold_cv=threshold_cv, scorers=scorers, rule=rule,
+                splits=list(splitter.split(X, y)), verbose=verbose,
+            )  # fmt: skip
+        except NotFusableError as exc:
+            if engine == "fused":
+                raise InvalidParameterError(f"engine='fused': {exc}.") from exc
+            chosen, why = "sequential", str(exc)
+    if search is None:
+        if verbose:
+            print(f"[skweight] engine: sequential ({why})", flush=True)
+        search = _sequential_search(
+            model, X, y, sample_weight, setup, matrix, threshold_cv, scorers, rule, splitter,
+            n_jobs, verbose,
+        )  # fmt: skip
     return ComparisonResult.from_search(
         search, names=names, simplicity=simplicity, cost_matrix=matrix, classes=classes,
         positive=positive, metric=metric, selection=selection,
     )  # fmt: skip
+
+
+def _sequential_search(
+    model, X, y, sample_weight, setup, matrix, threshold_cv, scorers, rule, splitter, n_jobs,
+    verbose,
+) -> GridSearchCV:  # fmt: skip
+    """The comparison as one ``GridSearchCV``, one fit after the other (or ``n_jobs`` at once)."""
+    candidate = StrategyCandidate(
+        model, strategies=setup.strategies, cost_matrix=matrix, threshold_cv=threshold_cv,
+        verbose=int(verbose > 0),
+    )  # fmt: skip
+    search = GridSearchCV(
+        candidate, {"strategy": setup.names}, scoring=scorers, refit=rule, cv=splitter,
+        n_jobs=n_jobs, verbose=int(verbose > 0), error_score="raise",
+    )  # fmt: skip
+    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+    with sklearn.config_context(enable_metadata_routing=False):
+        search.fit(X, y, **fit_params)
+    return search
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""Searches in parallel: loky worker processes, and a dask.distributed cluster through joblib."""
+"""Searches in parallel: loky worker processes, a dask.distributed cluster and a local Ray runtime
+through joblib."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 
@@ -102,4 +104,36 @@ def test_compare_weightings_on_a_dask_cluster(data):
     assert on_dask.best_strategy_ == local.best_strategy_
     np.testing.assert_allclose(
         on_dask.table["cost_mean"].sort_index(), local.table["cost_mean"].sort_index(), atol=1e-6
+    )
+
+
+def _worker_pid(estimator, X, y) -> float:
+    """A "score" that says which process scored the fold."""
+    return float(os.getpid())
+
+
+@pytest.mark.slow
+def test_grid_search_on_a_local_ray_runtime(data, tmp_path):
+    ray = pytest.importorskip("ray")
+    from ray.util.joblib import register_ray
+
+    X, y = data
+    scoring = {"cost": make_cost_scorer(fp_cost=1, fn_cost=10), "pid": _worker_pid}
+
+    def search(n_jobs):
+        return _search(n_jobs).set_params(scoring=scoring, refit="cost")
+
+    serial = search(1).fit(X, y)
+    register_ray()
+    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=str(tmp_path), log_to_driver=False)
+    try:
+        with joblib.parallel_config(backend="ray"):
+            on_ray = search(2).fit(X, y)
+    finally:
+        ray.shutdown()
+    pids = {on_ray.cv_results_[f"split{i}_test_pid"][j] for i in range(2) for j in range(3)}
+    assert os.getpid() not in pids  # every fold was fitted and scored in a Ray worker
+    assert on_ray.best_params_ == serial.best_params_
+    np.testing.assert_allclose(
+        on_ray.cv_results_["mean_test_cost"], serial.cv_results_["mean_test_cost"], atol=1e-6
     )

@@ -1,0 +1,181 @@
+"""Which fits the fused engine can take over, and what each of them trains on.
+
+``fusable_reason`` says why an estimator cannot be trained by ``skweight._fused`` (None when it
+can): it must be a ``WeightedKerasClassifier`` with the built-in network, alone or as the last
+step of a pipeline, with a Keras loss and an optimizer that updates each weight on its own.
+
+``prepare_fit`` runs everything a ``fit`` of such an estimator does before it builds the
+network (the pipeline's preprocessing, the parameter and data checks, the validation split and
+the weighting strategy) through the estimator's own fit steps, and returns the network to train
+as a ``skweight._fused.Member`` with the estimator it belongs to. ``member_proba`` turns that
+network's outputs into what the fitted estimator's ``predict_proba`` would return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+
+from ._fused import (
+    FUSABLE_COMPILE_KEYS,
+    Member,
+    TrainSettings,
+    loss_is_fusable,
+    optimizer_is_fusable,
+)
+from ._grouped import NetworkSpec, mlp_initial_weights
+from ._keras import check_hidden_layer_sizes, make_loss, make_optimizer
+from ._routing import check_routed_params, routed
+from .prior import correct_prior
+
+
+class NotFusableError(ValueError):
+    """A fit the fused engine cannot train (the sequential engine can)."""
+
+
+@dataclass
+class PreparedFit:
+    """One fit, prepared up to the network: preprocessing fitted, rows weighted.
+
+    Attributes
+    ----------
+    estimator : estimator
+        The clone being fitted (the pipeline, or the classifier itself).
+    prefix : Pipeline or None
+        The fitted preprocessing steps (None when the estimator is the classifier itself).
+    classifier : WeightedKerasClassifier
+        The classifier with everything ``fit`` sets except ``model_`` and ``history_``.
+    member : Member
+        Its network's rows, loss, initial weights and batch-order seed.
+    """
+
+    estimator: Any
+    prefix: Any
+    classifier: Any
+    member: Member
+
+    def features(self, X) -> np.ndarray:
+        """``X`` as this fit's network sees it (after the fitted preprocessing)."""
+        if self.prefix is not None:
+            X = self.prefix.transform(X)
+        return np.asarray(X, dtype="float32")
+
+
+def split_pipeline(estimator) -> tuple[Any, Any]:
+    """``(preprocessing steps or None, final step)`` of a pipeline or a single estimator."""
+    if hasattr(estimator, "steps"):
+        return (estimator[:-1] if len(estimator.steps) > 1 else None), estimator.steps[-1][1]
+    return None, estimator
+
+
+def fusable_reason(estimator) -> str | None:
+    """Why ``estimator``'s fits cannot be fused (None: they can)."""
+    from .classifier import WeightedKerasClassifier
+
+    _, clf = split_pipeline(estimator)
+    if not isinstance(clf, WeightedKerasClassifier):
+        return f"the final estimator is a {type(clf).__name__}, not a WeightedKerasClassifier"
+    if clf.model is not None:
+        return "model= is a custom network (only the built-in network is fused)"
+    if clf.callbacks:
+        return "callbacks= are given (they act on one fit each)"
+    try:
+        check_hidden_layer_sizes(clf.hidden_layer_sizes)
+        params = check_routed_params(clf._routed_params)
+        if routed(params, "fit"):
+            return f"fit__ parameters {sorted(routed(params, 'fit'))} are given"
+        extra = sorted(set(routed(params, "compile")) - set(FUSABLE_COMPILE_KEYS))
+        if extra:
+            return f"compile__ parameters {extra} are given"
+        reason = optimizer_is_fusable(make_optimizer(clf.optimizer, routed(params, "optimizer")))
+        if reason:
+            return reason
+        loss = clf.loss or "binary_crossentropy"
+        if not loss_is_fusable(make_loss(loss, routed(params, "loss"))):
+            return f"loss={clf.loss!r} is not one of Keras' built-in per-row losses"
+    except (TypeError, ValueError) as exc:
+        return f"its parameters do not check ({exc})"
+    return None
+
+
+def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
+    """Prepare a fit of a clone of ``estimator`` on ``X``, ``y`` up to its network."""
+    from ._candidate import _request_sample_weight
+
+    estimator = clone(estimator)
+    prefix, clf = split_pipeline(estimator)
+    if prefix is not None:
+        if sample_weight is None:
+            X = prefix.fit_transform(X, y)
+        else:  # route the weights to every step that takes them, as a pipeline fit does
+            with sklearn.config_context(enable_metadata_routing=True):
+                _request_sample_weight(prefix)
+                X = prefix.fit_transform(X, y, sample_weight=sample_weight)
+    settings = clf._check_params(clf.epochs, warm=False)
+    data = clf._check_data(X, y, sample_weight, False, None)
+    train, _ = clf._prepare_rows(data, settings)  # validation rows only feed history_
+    spec = network_spec(clf)
+    default = "binary_crossentropy" if spec.n_units == 1 else "sparse_categorical_crossentropy"
+    loss = make_loss(clf.loss or default, routed(settings.routed, "loss"))
+    loss = clf.weighting_.make_loss(loss, target_type=clf.target_type_)
+    if not loss_is_fusable(loss):
+        raise NotFusableError(
+            f"weighting={clf.weighting!r} trains with {type(loss).__name__}, not one of Keras' "
+            "built-in per-row losses"
+        )
+    member = Member(
+        train=train, loss=loss, initial_weights=mlp_initial_weights(spec, settings.seed),
+        seed=settings.strategy_seed,
+    )  # fmt: skip
+    return PreparedFit(estimator, prefix, clf, member)
+
+
+def install_network(prepared: PreparedFit, weights) -> Any:
+    """Finish the prepared fit with trained ``weights``: the fitted estimator.
+
+    The classifier builds and compiles its network as its own ``fit`` does, then takes the
+    weights. Its ``history_`` is empty: the fused fit records no per-network history.
+    """
+    clf = prepared.classifier
+    clf._build_and_compile(clf._check_params(clf.epochs, warm=False))
+    clf.model_.set_weights(weights)
+    clf.history_ = {}
+    return prepared.estimator
+
+
+def network_spec(clf) -> NetworkSpec:
+    """The built-in network of a classifier whose target is known (after ``_check_data``)."""
+    n_units, output_activation = clf._output_spec()
+    return NetworkSpec(
+        n_features=int(clf.n_features_in_), n_units=int(n_units),
+        output_activation=output_activation,
+        hidden_layer_sizes=check_hidden_layer_sizes(clf.hidden_layer_sizes),
+        activation=clf.activation, dropout=float(clf.dropout),
+    )  # fmt: skip
+
+
+def train_settings(clf) -> TrainSettings:
+    """The training parameters of a classifier, for a fused fit."""
+    params = check_routed_params(clf._routed_params)
+    seed = clf._check_params(clf.epochs, warm=False).seed
+    return TrainSettings(
+        batch_size=int(clf.batch_size), epochs=int(clf.epochs), shuffle=bool(clf.shuffle),
+        optimizer=clf.optimizer, optimizer_params=routed(params, "optimizer"),
+        compile_kwargs=routed(params, "compile"), seed=seed,
+    )  # fmt: skip
+
+
+def member_proba(outputs: np.ndarray, clf) -> np.ndarray:
+    """What ``clf.predict_proba`` returns for a network whose outputs are ``outputs``."""
+    if outputs.shape[1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
+        positive = np.clip(outputs[:, 0].astype(np.float64), 0.0, 1.0)
+        proba = np.column_stack([1.0 - positive, positive])
+    else:
+        proba = outputs.astype(np.float64)
+    if clf.prior_correction:
+        return correct_prior(proba, clf.class_prior_, clf.training_prior_)
+    return proba

@@ -1,0 +1,378 @@
+"""Train many networks of the built-in architecture in one Keras model, each as its own fit.
+
+Each network (a ``Member``) comes with what ``BaseWeightedKeras.fit`` would train it on: the
+rows, targets and weights its weighting strategy prepared (a ``TrainingSet``, resampled rows and
+per-epoch draws included), its loss (cross-entropy, focal, ...), its initial weights and the seed
+of its batch order. Members that take the same number of steps per epoch are trained together,
+as one ``skweight._grouped`` model, in one ``fit``:
+
+- every step feeds network ``k`` a batch of *its own* rows (the model gathers them by index from
+  one pool holding every member's rows once), in the order a separate fit would see them: its
+  rows shuffled each epoch, the last batch of an epoch smaller;
+- the loss is the sum of the K networks' losses, each scaled exactly as a separate fit scales
+  its own (its weighted per-row losses summed and divided by its own batch size; padded rows
+  weigh 0), so each network's gradient is the gradient of its own loss;
+- the optimizer's update is element-wise (Adam, SGD, RMSprop, ...), so network ``k``'s update
+  depends only on its own gradient: K networks trained side by side are K separate fits that
+  share the per-step overhead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from ._grouped import NetworkSpec, build_grouped_mlp, grouped_variables, set_network_weights
+from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot
+from .weighting.base import TrainingSet
+
+#: Optimizers whose update of a weight depends only on that weight's gradient history.
+ELEMENTWISE_OPTIMIZERS = (
+    "SGD", "Adam", "AdamW", "Adamax", "Adagrad", "Adadelta", "RMSprop", "Nadam", "Ftrl", "Lion",
+)  # fmt: skip
+
+#: Compile settings the fused fit takes over from ``compile__*``; others make it sequential.
+FUSABLE_COMPILE_KEYS = ("steps_per_execution", "jit_compile")
+
+#: Upper bound of the index and target arrays handed to one ``fit`` call.
+CHUNK_BYTES = 64 * 2**20
+
+
+@dataclass
+class Member:
+    """One network to train.
+
+    Parameters
+    ----------
+    train : TrainingSet
+        What its strategy prepared (``epoch_rows`` for per-epoch resampling).
+    loss : keras.losses.Loss
+        Its loss (a built-in Keras loss, see ``loss_is_fusable``).
+    initial_weights : list of ndarray
+        In the order of ``get_weights`` of a ``build_mlp`` model.
+    seed : int or None
+        Seed of its batch order.
+    """
+
+    train: TrainingSet
+    loss: Any
+    initial_weights: list[np.ndarray]
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """The estimator's training parameters, shared by every member of one fused fit."""
+
+    batch_size: int
+    epochs: int
+    shuffle: bool = True
+    optimizer: Any = "adam"
+    optimizer_params: dict = field(default_factory=dict)
+    compile_kwargs: dict = field(default_factory=dict)
+    seed: int | None = None
+
+
+def loss_is_fusable(loss: Any) -> bool:
+    """True for Keras' own per-row losses (cross-entropy, focal, ...), which a fused fit can
+    evaluate network by network."""
+    from keras.src.losses.losses import LossFunctionWrapper
+
+    return isinstance(loss, LossFunctionWrapper) and type(loss).__module__.startswith("keras")
+
+
+def optimizer_is_fusable(optimizer: keras.optimizers.Optimizer) -> str | None:
+    """None if ``optimizer`` updates every weight on its own, else the reason it does not."""
+    name = type(optimizer).__name__
+    if name not in ELEMENTWISE_OPTIMIZERS:
+        return f"optimizer {name} is not known to update each weight independently"
+    config = optimizer.get_config()
+    for key in ("clipnorm", "global_clipnorm"):
+        if config.get(key) is not None:
+            return f"optimizer {key}={config[key]} couples the networks' gradients"
+    return None
+
+
+class FusedLoss(keras.losses.Loss):
+    """Sum over networks of each network's weighted loss.
+
+    ``y_true`` has shape ``(batch, K, 3)``: each network's encoded target, its row weight
+    (already divided by that network's batch size; 0 for padding) and the index of its loss in
+    ``losses``; ``y_pred`` has shape ``(batch, K, units)``. Each of the Keras losses computes
+    its per-row values exactly as in a separate fit; a network takes the values of its own.
+    """
+
+    def __init__(self, losses: Sequence[Any], n_units: int):
+        super().__init__(name="fused_loss", reduction="sum")
+        self.losses = list(losses)
+        self.n_units = int(n_units)
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        target, weight, kind = y_true[..., 0], y_true[..., 1], y_true[..., 2]
+        total = 0.0
+        for g, loss in enumerate(self.losses):
+            if self.n_units == 1:
+                shaped = ops.expand_dims(target, -1)
+            elif needs_one_hot(loss):
+                shaped = ops.one_hot(ops.cast(target, "int32"), self.n_units)
+            else:
+                shaped = target
+            values = loss.call(shaped, y_pred) * weight
+            if len(self.losses) > 1:
+                values = ops.where(ops.equal(kind, float(g)), values, ops.zeros_like(values))
+            total = total + ops.sum(values, axis=1)
+        return total
+
+
+def loss_kinds(losses: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """The distinct losses (by class and configuration), and the index of each loss among them."""
+    kinds: dict[str, int] = {}
+    distinct, index = [], []
+    for loss in losses:
+        key = f"{type(loss).__name__}{sorted(loss.get_config().items())!r}"
+        if key not in kinds:
+            kinds[key] = len(distinct)
+            distinct.append(loss)
+        index.append(kinds[key])
+    return distinct, index
+
+
+class _RowGather(keras.layers.Layer):
+    """Look rows up by index in a pool of rows: ``(batch, K)`` indices to ``(batch, K, F)``."""
+
+    def __init__(self, n_rows: int, n_features: int, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_shape = (int(n_rows), int(n_features))
+
+    def build(self, input_shape) -> None:
+        self.pool = self.add_weight(
+            shape=self.pool_shape, initializer="zeros", trainable=False, name="pool"
+        )
+
+    def call(self, index):
+        return keras.ops.take(self.pool, index, axis=0)
+
+
+class _Progress(keras.callbacks.Callback):
+    """Report every finished step to ``advance(n_steps)``."""
+
+    def __init__(self, advance: Callable[[int], None]):
+        super().__init__()
+        self.advance = advance
+        self._done = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._done = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.advance(batch + 1 - self._done)
+        self._done = batch + 1
+
+
+@dataclass
+class _Group:
+    """Members with the same steps per epoch, trained together; their weights once trained."""
+
+    members: list[int]
+    steps_per_epoch: int
+    weights: list[np.ndarray] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class FusedNetworks:
+    """Members trained side by side; ``weights(i)`` and ``predict`` read them back.
+
+    One Keras model of ``K`` networks (``K`` the size of the largest group) is compiled once and
+    trained group after group: before each group its networks get their initial weights, the
+    optimizer its initial state and the row pool the group's rows; networks of a group smaller
+    than ``K`` fill the remaining slots with zero weights, so they get no gradient.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The architecture every member shares.
+    members : sequence of Member
+    settings : TrainSettings
+    """
+
+    def __init__(self, spec: NetworkSpec, members: Sequence[Member], settings: TrainSettings):
+        self.spec = spec
+        self.members = list(members)
+        self.settings = settings
+        by_steps: dict[int, list[int]] = {}
+        for i, member in enumerate(self.members):
+            steps = math.ceil(len(_epoch_order(member, 0, None)) / settings.batch_size)
+            by_steps.setdefault(steps, []).append(i)
+        self.groups = [_Group(index, steps) for steps, index in sorted(by_steps.items())]
+        self._where = {i: (g, j) for g, group in enumerate(self.groups)
+                       for j, i in enumerate(group.members)}  # fmt: skip
+        self.width = max(len(g.members) for g in self.groups)
+        self.losses, self._kind = loss_kinds([m.loss for m in self.members])
+        self._core: keras.Model | None = None
+
+    @property
+    def total_steps(self) -> int:
+        """Optimizer steps of the whole training (each group's steps per epoch x epochs)."""
+        return sum(g.steps_per_epoch for g in self.groups) * self.settings.epochs
+
+    def member_seconds(self, i: int) -> float:
+        """Training time of member ``i``'s group, shared equally among its members."""
+        group = self.groups[self._where[i][0]]
+        return group.seconds / len(group.members)
+
+    def fit(self, advance: Callable[[int], None] | None = None) -> FusedNetworks:
+        """Train every group; ``advance(n)`` is called as steps finish."""
+        settings = self.settings
+        if settings.seed is not None:
+            keras.utils.set_random_seed(settings.seed)
+        pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.groups]
+        self._core = core = build_grouped_mlp(self.spec, self.width)
+        index = keras.Input(shape=(self.width,), dtype="int32")
+        self._gather = _RowGather(max(len(p) for p, _ in pools), self.spec.n_features)
+        self._model = model = keras.Model(index, core(self._gather(index)))
+        model.compile(
+            optimizer=make_optimizer(settings.optimizer, settings.optimizer_params),
+            loss=FusedLoss(self.losses, self.spec.n_units),
+            **{**default_compile_kwargs(), **settings.compile_kwargs},
+        )
+        model.optimizer.build(model.trainable_variables)
+        self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
+        for group, pool in zip(self.groups, pools, strict=True):
+            self._run_group(group, pool, advance)
+        return self
+
+    def fit_more(self, members: Sequence[Member], advance=None) -> list[int] | None:
+        """Train more members on the compiled model, after ``fit``; their indices.
+
+        None (nothing trained) when they do not fit it: more members than its width, a loss it
+        was not compiled with, or more rows than its pool holds.
+        """
+        kinds, _ = loss_kinds([*self.losses, *(m.loss for m in members)])
+        steps = {math.ceil(len(_epoch_order(m, 0, None)) / self.settings.batch_size)
+                 for m in members}  # fmt: skip
+        pool = _pool([m.train.X for m in members])
+        if len(kinds) > len(self.losses) or len(members) > self.width or len(steps) != 1:
+            return None
+        if len(pool[0]) > self._gather.pool_shape[0]:
+            return None
+        first = len(self.members)
+        self.members += list(members)
+        self._kind += loss_kinds([*self.losses, *(m.loss for m in members)])[1][len(self.losses) :]
+        group = _Group(list(range(first, len(self.members))), steps.pop())
+        self.groups.append(group)
+        self._where.update({i: (len(self.groups) - 1, j) for j, i in enumerate(group.members)})
+        self._run_group(group, pool, advance)
+        return group.members
+
+    def _run_group(self, group: _Group, pool, advance) -> None:
+        """Reset the model to the group's initial state, then train it."""
+        start = time.perf_counter()
+        rows, offsets = pool
+        model, core = self._model, self._core
+        for variable, value in zip(model.optimizer.variables, self._fresh, strict=True):
+            variable.assign(value)
+        padded = np.zeros(self._gather.pool_shape, dtype="float32")
+        padded[: len(rows)] = rows
+        self._gather.pool.assign(padded)
+        members = [self.members[i] for i in group.members]
+        initial = [m.initial_weights for m in members]
+        set_network_weights(core, initial + [initial[0]] * (self.width - len(members)))
+        callbacks = [] if advance is None else [_Progress(advance)]
+        self._fit_group(model, group, members, offsets, callbacks)
+        group.weights = [keras.ops.convert_to_numpy(w.value) for w in grouped_variables(core)]
+        group.seconds = time.perf_counter() - start
+
+    def _fit_group(self, model, group: _Group, members, offsets, callbacks) -> None:
+        settings = self.settings
+        batch, steps = settings.batch_size, group.steps_per_epoch
+        rngs = [np.random.default_rng(m.seed) for m in members] if settings.shuffle else None
+        kinds = [self._kind[i] for i in group.members]
+        per_epoch = steps * batch * self.width * 16
+        chunk = max(1, min(settings.epochs, CHUNK_BYTES // per_epoch))
+        for first in range(0, settings.epochs, chunk):
+            parts = [
+                _epoch_arrays(members, offsets, kinds, rngs, e, steps, batch, self.width)
+                for e in range(first, min(first + chunk, settings.epochs))
+            ]
+            x = np.concatenate([p[0] for p in parts])
+            y = np.concatenate([p[1] for p in parts])
+            model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0,
+                      callbacks=callbacks)  # fmt: skip
+
+    def weights(self, i: int) -> list[np.ndarray]:
+        """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""
+        g, j = self._where[i]
+        return [w[j] for w in self.groups[g].weights]
+
+    def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
+        """Each member's outputs, shape ``(n_rows, n_units)``, on its own ``features[i]``.
+
+        Every ``features[i]`` has the same number of rows (member ``i``'s view of them, e.g.
+        after its own preprocessing).
+        """
+        core = self._core
+        n_rows = len(features[0])
+        outputs: list[np.ndarray] = [np.empty((0, self.spec.n_units))] * len(self.members)
+        for group in self.groups:
+            for variable, value in zip(grouped_variables(core), group.weights, strict=True):
+                variable.assign(value)
+            slots = group.members + [group.members[0]] * (self.width - len(group.members))
+            parts = []
+            for start in range(0, n_rows, chunk_rows):
+                x = np.stack([features[i][start : start + chunk_rows] for i in slots], axis=1)
+                parts.append(keras.ops.convert_to_numpy(core(x.astype("float32"))))
+            out = np.concatenate(parts)
+            for j, i in enumerate(group.members):
+                outputs[i] = out[:, j, :]
+        return outputs
+
+
+def _pool(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]]:
+    """Every distinct array once, stacked, and the offset of each array's first row in it."""
+    seen: dict[int, int] = {}
+    blocks, offsets, size = [], [], 0
+    for array in arrays:
+        if id(array) not in seen:
+            seen[id(array)] = size
+            blocks.append(np.asarray(array, dtype="float32"))
+            size += len(array)
+        offsets.append(seen[id(array)])
+    return np.concatenate(blocks), offsets
+
+
+def _epoch_order(member: Member, epoch: int, rng: np.random.Generator | None) -> np.ndarray:
+    """Indices into ``member.train`` that ``epoch`` trains on, in batch order."""
+    train = member.train
+    rows = np.arange(len(train.y)) if train.epoch_rows is None else train.epoch_rows(epoch)
+    rows = np.asarray(rows, dtype=np.intp)
+    return rows if rng is None else rng.permutation(rows)
+
+
+def _epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: int, width: int):
+    """Index array ``(steps * batch, width)`` and targets ``(steps * batch, width, 3)``.
+
+    ``rngs`` (one generator per member, or None for no shuffling) orders each epoch's rows;
+    slots beyond the members, and positions beyond a member's rows, weigh 0.
+    """
+    n_positions = steps * batch
+    index = np.zeros((n_positions, width), dtype="int32")
+    target = np.zeros((n_positions, width, 3), dtype="float32")
+    for j, member in enumerate(members):
+        rows = _epoch_order(member, epoch, None if rngs is None else rngs[j])[:n_positions]
+        n = len(rows)
+        position = np.arange(n)
+        size = np.minimum(batch, n - (position // batch) * batch)  # rows in each row's batch
+        weights = member.train.sample_weight
+        weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)[rows]
+        index[:n, j] = offsets[j] + rows
+        target[:n, j, 0] = member.train.y[rows]
+        target[:n, j, 1] = weight / size
+        target[:, j, 2] = kinds[j]
+    return index, target

@@ -1,0 +1,303 @@
+"""The fused engine of ``compare_weightings``: every network of the search trained in one pass.
+
+The sequential engine runs a ``GridSearchCV`` in which every candidate's fit trains its own
+network(s). The fused engine first lists every network that search trains, as (weighting,
+training rows) pairs: each candidate on each outer training fold, and the inner folds of the
+tuned threshold. It prepares each one through the estimator's own fit steps
+(``skweight._fusable``), trains them all together (``skweight._fused.FusedNetworks``) and
+predicts every row with each of them. Then it runs the *same* ``GridSearchCV`` (candidates,
+folds, scorers, ``MinimumCostClassifier``, ``TunedThresholdClassifierCV``) on row numbers
+instead of rows, with ``TrainedLookup`` standing in for the estimator: its ``fit`` looks up the
+network trained on exactly those rows with that weighting, its ``predict_proba`` returns that
+network's probabilities. Everything after training is the code the sequential engine runs. The
+winner is refitted on all rows on the same fused model (an ordinary fit for the tuned
+threshold); a cost decision then wraps it as a ``FrozenEstimator``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.utils import _safe_indexing
+
+from ._candidate import BASELINES, StrategyCandidate, weighting_param
+from ._fusable import (
+    PreparedFit,
+    fusable_reason,
+    install_network,
+    member_proba,
+    network_spec,
+    prepare_fit,
+    train_settings,
+)
+from ._fused import FusedNetworks
+from ._grouped import NetworkSpec
+from ._progress import ComparisonProgress
+from ._selection import OneStandardErrorRule
+from .decision import MinimumCostClassifier
+from .weighting import resolve_weighting
+
+ENGINES = ("auto", "fused", "sequential")
+
+#: Progress units (about one optimizer step's time each) of preparing one network's rows.
+_PREPARE_UNITS = 4
+
+
+def choose_engine(engine: str, estimator, n_jobs) -> tuple[str, str]:
+    """``("fused" or "sequential", why)`` for ``engine=`` and the comparison's estimator."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}; got {engine!r}.")
+    if engine == "sequential":
+        return "sequential", "engine='sequential' was asked for"
+    reason = fusable_reason(estimator)
+    if reason is not None:
+        if engine == "fused":
+            raise ValueError(f"engine='fused' cannot train this estimator: {reason}.")
+        return "sequential", reason
+    why = "the built-in network: every candidate and fold trains side by side in one model"
+    if n_jobs not in (None, 1):
+        why += f"; n_jobs={n_jobs} is not used"
+    return "fused", why
+
+
+@dataclass
+class _Network:
+    """What the search needs of one trained network."""
+
+    classes: np.ndarray
+    class_prior: np.ndarray
+    training_prior: np.ndarray
+    prior_correction: bool
+    proba: np.ndarray  # on every row of the comparison
+
+
+def _key(weighting: Any, rows) -> tuple[str, bytes]:
+    rows = np.asarray(rows).ravel().astype(np.int64)
+    return repr(resolve_weighting(weighting)), rows.tobytes()
+
+
+class TrainedNetworks:
+    """The trained networks of one comparison, by (weighting, training rows)."""
+
+    def __init__(self):
+        self.networks: dict[tuple[str, bytes], _Network] = {}
+
+    def __deepcopy__(self, memo):  # shared, never copied, by every clone of the candidates
+        return self
+
+    def lookup(self, weighting: Any, rows) -> _Network:
+        """The network trained with ``weighting`` on exactly the rows numbered ``rows``."""
+        try:
+            return self.networks[_key(weighting, rows)]
+        except KeyError:
+            raise RuntimeError(
+                f"The fused engine trained no network with weighting={weighting!r} on these "
+                f"{len(rows)} rows; the search asked for a fit it did not plan."
+            ) from None
+
+
+class TrainedLookup(ClassifierMixin, BaseEstimator):
+    """A classifier on row numbers whose fits are networks the fused engine trained.
+
+    Parameters
+    ----------
+    weighting : weighting value
+        Which of the networks trained on the fit's rows.
+    networks : TrainedNetworks
+    """
+
+    def __init__(self, weighting=None, networks=None):
+        self.weighting = weighting
+        self.networks = networks
+
+    def fit(self, X, y, sample_weight=None):
+        """Look up the network trained on the rows numbered ``X[:, 0]`` (with ``sample_weight``)."""
+        network = self.networks.lookup(self.weighting, X)
+        self.classes_ = network.classes
+        self.class_prior_ = network.class_prior
+        self.training_prior_ = network.training_prior
+        self.prior_correction = network.prior_correction
+        self.proba_ = network.proba
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """The network's probabilities of the rows numbered ``X[:, 0]``."""
+        return self.proba_[np.asarray(X).ravel().astype(np.intp)]
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each row."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
+    """``{key: (weighting, rows)}`` of every network, and the keys each (name, split) uses."""
+    jobs: dict[tuple[str, bytes], tuple[Any, np.ndarray]] = {}
+    uses: dict[tuple[str, int], list] = {}
+
+    def need(weighting, rows) -> tuple[str, bytes]:
+        key = _key(weighting, rows)
+        jobs.setdefault(key, (weighting, np.asarray(rows)))
+        return key
+
+    for s, (train, _) in enumerate(splits):
+        for name in names:
+            weighting = None if name in BASELINES else strategies[name]
+            keys = [need(weighting, train)]
+            if name == "tuned-threshold":  # TunedThresholdClassifierCV's inner folds
+                inner = check_cv(threshold_cv, y[train], classifier=True)
+                keys += [need(None, train[t]) for t, _ in inner.split(train[:, None], y[train])]
+            uses[(name, s)] = keys
+    return jobs, uses
+
+
+def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, list[int]]]:
+    """One ``FusedNetworks`` per architecture (preprocessing may change the feature count),
+    with the indices of its prepared fits."""
+    by_spec: dict[NetworkSpec, list[int]] = {}
+    for i, fit in enumerate(prepared):
+        by_spec.setdefault(network_spec(fit.classifier), []).append(i)
+    return [
+        (FusedNetworks(spec, [prepared[i].member for i in index],
+                       train_settings(prepared[index[0]].classifier)), index)
+        for spec, index in by_spec.items()
+    ]  # fmt: skip
+
+
+def fused_search(
+    model, X, y, sample_weight, *, names: list[str], strategies: dict[str, Any],
+    cost_matrix: np.ndarray, threshold_cv: int, scorers: dict, rule: OneStandardErrorRule,
+    splits: list, verbose: int,
+) -> GridSearchCV:  # fmt: skip
+    """Run the comparison's search with every network trained in one pass.
+
+    Returns
+    -------
+    GridSearchCV
+        Fitted on row numbers over ``TrainedLookup`` candidates: ``cv_results_`` as the
+        sequential engine's (``mean_fit_time`` is each candidate's share of the fused training),
+        ``best_index_`` chosen by ``rule`` and ``best_estimator_`` the winner refitted on all
+        rows by an ordinary fit of ``model``.
+
+    Raises
+    ------
+    NotFusableError
+        When a strategy's loss cannot be fused (before any training).
+    """
+    y = np.asarray(y)
+    jobs, uses = _plan(names, strategies, splits, y, threshold_cv)
+    param = weighting_param(model)
+    n_rows = len(y)
+    refit_units = -(-n_rows // max(int(_final(model).batch_size), 1)) * int(_final(model).epochs)
+    with ComparisonProgress(len(jobs) * _PREPARE_UNITS, "preparing", enabled=verbose > 0) as bar:
+        prepared, seconds = [], []
+        for weighting, rows in jobs.values():
+            start = time.perf_counter()
+            weights = None if sample_weight is None else sample_weight[rows]
+            estimator = clone(model).set_params(**{param: weighting})
+            prepared.append(prepare_fit(estimator, _safe_indexing(X, rows), y[rows], weights))
+            seconds.append(time.perf_counter() - start)
+            bar.advance(_PREPARE_UNITS)
+        trained = _fused_models(prepared)
+        bar.grow(sum(f.total_steps for f, _ in trained) + len(names) * len(splits) + refit_units)
+        bar.phase(f"training {len(jobs)} networks")
+        networks = TrainedNetworks()
+        keys = list(jobs)
+        for fused, index in trained:
+            fused.fit(bar.advance)
+            features = _features([prepared[i] for i in index], [keys[i][1] for i in index], X)
+            for j, (i, outputs) in enumerate(zip(index, fused.predict(features), strict=True)):
+                clf = prepared[i].classifier
+                seconds[i] += fused.member_seconds(j)
+                networks.networks[keys[i]] = _Network(
+                    clf.classes_, clf.class_prior_, clf.training_prior_,
+                    clf.prior_correction is True, member_proba(outputs, clf),
+                )  # fmt: skip
+        bar.phase("scoring")
+        search = GridSearchCV(
+            StrategyCandidate(TrainedLookup(networks=networks), strategies=strategies,
+                              cost_matrix=cost_matrix, threshold_cv=threshold_cv),
+            {"strategy": names}, scoring=scorers, refit=False, cv=splits, error_score="raise",
+        )  # fmt: skip
+        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+        with sklearn.config_context(enable_metadata_routing=False):
+            search.fit(np.arange(n_rows).reshape(-1, 1), y, **fit_params)
+        spent = dict(zip(keys, seconds, strict=True))
+        _set_fit_times(search.cv_results_, names, len(splits), uses, spent)
+        bar.advance(len(names) * len(splits))
+        bar.phase("refitting the winner")
+        search.best_index_ = rule(search.cv_results_)
+        search.best_params_ = search.cv_results_["params"][search.best_index_]
+        start = time.perf_counter()
+        winner = StrategyCandidate(
+            model, strategy=names[search.best_index_], strategies=strategies,
+            cost_matrix=cost_matrix, threshold_cv=threshold_cv,
+        )  # fmt: skip
+        search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
+        search.refit_time_ = time.perf_counter() - start
+        bar.finish()
+    return search
+
+
+def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
+    """The winner fitted on every row: its network trained on the fused model when it fits
+    there (every candidate but the tuned threshold, whose inner folds it would need), else an
+    ordinary fit."""
+    name = candidate.strategy
+    if name != "tuned-threshold":
+        weighting = None if name in BASELINES else candidate.strategies[name]
+        param = weighting_param(candidate.estimator)
+        estimator = clone(candidate.estimator).set_params(**{param: weighting})
+        prepared = prepare_fit(estimator, X, y, sample_weight)
+        for fused, _ in trained:
+            if fused.spec == network_spec(prepared.classifier):
+                index = fused.fit_more([prepared.member], advance)
+                if index is not None:
+                    fitted = install_network(prepared, fused.weights(index[0]))
+                    candidate.classes_ = np.unique(y)
+                    candidate.model_ = _decide(candidate, fitted, X, y)
+                    return candidate
+    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+    return candidate.fit(X, y, **fit_params)
+
+
+def _decide(candidate: StrategyCandidate, fitted, X, y):
+    """The candidate's model around an already fitted estimator."""
+    if candidate.strategy != "cost-decision":
+        return fitted
+    decision = MinimumCostClassifier(
+        FrozenEstimator(fitted), cost_matrix=candidate.cost_matrix, labels=candidate.classes_
+    )
+    return decision.fit(X, y)
+
+
+def _final(model):
+    return model.steps[-1][1] if hasattr(model, "steps") else model
+
+
+def _features(prepared: Sequence[PreparedFit], rows: Sequence[bytes], X) -> list[np.ndarray]:
+    """Every row as each network sees it: one transform per training set (the preprocessing
+    fitted on the same rows is the same)."""
+    cache: dict[bytes, np.ndarray] = {}
+    out = []
+    for fit, key in zip(prepared, rows, strict=True):
+        if key not in cache:
+            cache[key] = fit.features(X)
+        out.append(cache[key])
+    return out
+
+
+def _set_fit_times(results, names, n_splits, uses, seconds) -> None:
+    """Each candidate's fit time per fold: its networks' preparation and share of training."""
+    times = np.array(
+        [[sum(seconds[k] for k in uses[(name, s)]) for s in range(n_splits)] for name in names]
+    )
+    results["mean_fit_time"] = times.mean(axis=1)
+    results["std_fit_time"] = times.std(axis=1)

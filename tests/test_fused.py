@@ -1,0 +1,142 @@
+"""The fused network: each of its networks trains exactly as its own separate fit would.
+
+Every strategy's network is trained together with the others in one fused model, then compared
+with a separate fit given the same rows, weights, initial weights and batch order (no shuffling):
+``WeightedKerasClassifier(shuffle=False)`` itself, or, for per-epoch resampling, plain Keras fits
+of one epoch's rows at a time.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+
+from skweight import WeightedKerasClassifier
+from skweight._fusable import network_spec, prepare_fit, train_settings
+from skweight._fused import FusedNetworks, Member
+from skweight._keras import build_mlp
+from skweight.weighting import CostSensitiveWeights, Resampler, TrainingSet
+
+STRATEGIES = {
+    "none": None,
+    "balanced": "balanced",
+    "dict": {0: 1.0, 1: 3.0},
+    "cost-weights": CostSensitiveWeights(fp_cost=1.0, fn_cost=4.0),
+    "focal": "focal",
+    "oversample": RandomOverSampler(random_state=0),
+    "undersample": RandomUnderSampler(random_state=0),
+    "undersample-per-epoch": Resampler(RandomUnderSampler(random_state=0), per_epoch=True),
+}
+SETTINGS = {"hidden_layer_sizes": (8,), "epochs": 3, "batch_size": 16, "shuffle": False,
+            "random_state": 0, "optimizer__learning_rate": 0.01}  # fmt: skip
+
+
+def _close(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    return max(float(np.abs(x - y).max()) for x, y in zip(a, b, strict=True))
+
+
+@pytest.fixture(scope="module")
+def data(binary_data):
+    X, y = binary_data
+    return X[:200].astype("float32"), y[:200]
+
+
+@pytest.fixture(scope="module")
+def fused(data):
+    """Every strategy's network, trained in one fused model (several groups of steps)."""
+    X, y = data
+    base = WeightedKerasClassifier(**SETTINGS)
+    prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y)
+                for w in STRATEGIES.values()]  # fmt: skip
+    clf = prepared[0].classifier
+    networks = FusedNetworks(network_spec(clf), [p.member for p in prepared], train_settings(clf))
+    assert len(networks.groups) > 1  # resampled members take other numbers of steps
+    return networks.fit(), prepared
+
+
+def test_initial_weights_are_those_of_build_mlp(fused, data):
+    networks, prepared = fused
+    separate = build_mlp(data[0].shape[1], 1, "sigmoid", hidden_layer_sizes=(8,), seed=0)
+    for p in prepared:
+        assert _close(separate.get_weights(), p.member.initial_weights) == 0
+
+
+@pytest.mark.parametrize("name", [n for n in STRATEGIES if n != "undersample-per-epoch"])
+def test_each_network_ends_where_its_own_fit_ends(fused, data, name):
+    networks, _ = fused
+    i = list(STRATEGIES).index(name)
+    own = WeightedKerasClassifier(**SETTINGS, weighting=STRATEGIES[name]).fit(*data)
+    assert _close(own.model_.get_weights(), networks.weights(i)) < 1e-5
+
+
+def test_per_epoch_resampling_matches_fits_of_each_epochs_draw(fused, data):
+    networks, prepared = fused
+    i = list(STRATEGIES).index("undersample-per-epoch")
+    train = prepared[i].member.train
+    model = build_mlp(data[0].shape[1], 1, "sigmoid", hidden_layer_sizes=(8,), seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    draws = []
+    for epoch in range(SETTINGS["epochs"]):
+        rows = train.epoch_rows(epoch)
+        draws.append(rows)
+        model.fit(train.X[rows], train.y[rows].astype("float32")[:, None], batch_size=16,
+                  shuffle=False, epochs=1, verbose=0)  # fmt: skip
+    assert not np.array_equal(draws[0], draws[1])  # a fresh draw every epoch
+    assert _close(model.get_weights(), networks.weights(i)) < 1e-5
+
+
+def test_multiclass_networks_match_their_own_fits(multiclass_data):
+    X, y = multiclass_data
+    X = X[:150].astype("float32")
+    y = y[:150]
+    base = WeightedKerasClassifier(**SETTINGS)
+    strategies = [None, "balanced", "focal"]
+    prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y) for w in strategies]
+    clf = prepared[0].classifier
+    networks = FusedNetworks(network_spec(clf), [p.member for p in prepared], train_settings(clf))
+    networks.fit()
+    for i, weighting in enumerate(strategies):
+        own = clone(base).set_params(weighting=weighting).fit(X, y)
+        assert _close(own.model_.get_weights(), networks.weights(i)) < 1e-5
+
+
+def _member(X, y, weights, seed=0):
+    spec_weights = build_mlp(X.shape[1], 1, "sigmoid", hidden_layer_sizes=(8,), seed=seed)
+    return Member(TrainingSet(X, y, weights), keras.losses.BinaryCrossentropy(),
+                  spec_weights.get_weights(), seed=seed)  # fmt: skip
+
+
+def _train(members, X):
+    from skweight._fused import TrainSettings
+    from skweight._grouped import NetworkSpec
+
+    spec = NetworkSpec(X.shape[1], 1, "sigmoid", (8,))
+    settings = TrainSettings(batch_size=16, epochs=3, optimizer_params={"learning_rate": 0.01})
+    return FusedNetworks(spec, members, settings).fit()
+
+
+def test_a_row_weighted_zero_for_one_network_has_no_influence_on_it(data):
+    X, y = data
+    X = X.copy()
+    zero = np.ones(len(y))
+    zero[7] = 0.0  # network 0 ignores row 7; network 1 counts it
+    before = _train([_member(X, y, zero), _member(X, y, None)], X)
+    X[7] += 100.0  # the same array: both networks read row 7 from one shared pool
+    y_changed = y.copy()
+    y_changed[7] = 1 - y_changed[7]
+    after = _train([_member(X, y_changed, zero), _member(X, y_changed, None)], X)
+    assert _close(before.weights(0), after.weights(0)) == 0
+    assert _close(before.weights(1), after.weights(1)) > 1e-3
+
+
+def test_networks_do_not_influence_each_other(data):
+    X, y = data
+    alone = _train([_member(X, y, None)], X)
+    weights = np.random.default_rng(0).uniform(0, 3, len(y))
+    together = _train([_member(X, y, None), _member(X, y, weights, seed=1),
+                       _member(X[::2], y[::2], None, seed=2)], X)  # fmt: skip
+    assert _close(alone.weights(0), together.weights(0)) < 1e-6
