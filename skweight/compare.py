@@ -153,8 +153,8 @@ def compare_weightings(
         (sequential); 2 also Keras' epochs.
     random_state : int or None
         Seed of the folds, the samplers and (when it has none) the estimator.
-    engine : "auto", "fused" or "sequential"
-        ``"fused"`` trains every network of the comparison (each candidate on each fold, the
+    engine : str
+        ``"auto"`` (the default), ``"fused"`` or ``"sequential"``. ``"fused"`` trains every network of the comparison (each candidate on each fold, the
         tuned threshold's inner folds) side by side in one Keras model, each exactly as its
         own fit would train it, then scores them with the same search, decisions and scorers
         as ``"sequential"``, which fits one network after the other. The fused engine needs

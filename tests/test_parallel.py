@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
+import tempfile
 import threading
 
 import joblib
@@ -113,7 +115,7 @@ def _worker_pid(estimator, X, y) -> float:
 
 
 @pytest.mark.slow
-def test_grid_search_on_a_local_ray_runtime(data, tmp_path):
+def test_grid_search_on_a_local_ray_runtime(data):
     ray = pytest.importorskip("ray")
     from ray.util.joblib import register_ray
 
@@ -125,12 +127,14 @@ def test_grid_search_on_a_local_ray_runtime(data, tmp_path):
 
     serial = search(1).fit(X, y)
     register_ray()
-    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=str(tmp_path), log_to_driver=False)
+    folder = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # Ray's socket paths must be short
+    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=folder, log_to_driver=False)
     try:
         with joblib.parallel_config(backend="ray"):
             on_ray = search(2).fit(X, y)
     finally:
         ray.shutdown()
+        shutil.rmtree(folder, ignore_errors=True)
     pids = {on_ray.cv_results_[f"split{i}_test_pid"][j] for i in range(2) for j in range(3)}
     assert os.getpid() not in pids  # every fold was fitted and scored in a Ray worker
     assert on_ray.best_params_ == serial.best_params_
