@@ -336,7 +336,7 @@ def keras_fit_data(
     """
     if train.epoch_rows is not None:
         data = EpochResampledData(train, target, batch_size=batch_size, shuffle=shuffle, seed=seed)
-        return {"x": data}
+        return {"x": data, "shuffle": False}  # the dataset shuffles its own rows, if asked
     weights = train.sample_weight
     return {
         "x": train.X,
