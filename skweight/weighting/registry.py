@@ -112,8 +112,21 @@ def registered_strategies() -> tuple[Registration, ...]:
 
 
 def reference_entries() -> str:
-    """The API reference's entries (mkdocstrings Markdown), one per registered strategy."""
-    paths = [f"{e.cls.__module__}.{e.cls.__qualname__}" for e in registered_strategies()]
+    """The API reference's entries (mkdocstrings Markdown), one per registered strategy.
+
+    Each is named by the shortest public path that holds it (``skweight.ClassWeights``, then
+    ``skweight.weighting.X``, else its module), so that links to it keep their anchors.
+    """
+    import skweight
+    from skweight import weighting
+
+    def path(cls: type) -> str:
+        for package in (skweight, weighting):
+            if getattr(package, cls.__name__, None) is cls:
+                return f"{package.__name__}.{cls.__name__}"
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    paths = [path(entry.cls) for entry in registered_strategies()]
     return "\n\n".join(f"::: {p}\n    options:\n      show_root_full_path: false" for p in paths)
 
 
