@@ -43,7 +43,7 @@ def check_features(X):
         try:
             array.astype(np.float64)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"X must hold numbers only: {exc}.") from exc
+            raise type(exc)(f"X must hold numbers only: {exc}.") from exc
     return X
 
 
