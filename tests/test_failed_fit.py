@@ -7,6 +7,7 @@ network.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
@@ -74,6 +75,11 @@ def test_the_last_update_is_checked_too(regression_data):
     assert _fitted_names(reg) == set()  # no "fitted" estimator with NaN weights
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="these inputs diverge on TensorFlow only: on JAX the clipped loss and the weights stay "
+    "finite, so the continued fit succeeds (checked), and there is no failure to undo",
+)
 @pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
 def test_a_diverging_continued_classifier_fit_keeps_its_predictions(binary_data, how):
     X, y = binary_data
