@@ -77,8 +77,8 @@ def test_the_last_update_is_checked_too(regression_data):
 
 @pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
-    reason="these inputs diverge on TensorFlow only: on JAX the clipped loss and the weights stay "
-    "finite, so the continued fit succeeds (checked), and there is no failure to undo",
+    reason="these inputs diverge on TensorFlow only: on JAX and PyTorch the loss and the weights "
+    "stay finite (the guard checks both), so the continued fit succeeds and nothing is undone",
 )
 @pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
 def test_a_diverging_continued_classifier_fit_keeps_its_predictions(binary_data, how):
