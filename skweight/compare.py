@@ -154,8 +154,9 @@ def compare_weightings(
     random_state : int or None
         Seed of the folds, the samplers and (when it has none) the estimator.
     engine : str
-        ``"auto"`` (the default), ``"fused"`` or ``"sequential"``. ``"fused"`` trains every network of the comparison (each candidate on each fold, the
-        tuned threshold's inner folds) side by side in one Keras model, each exactly as its
+        ``"auto"`` (the default), ``"fused"`` or ``"sequential"``. ``"fused"`` trains every
+        network of the comparison (each candidate on each fold, the tuned threshold's inner
+        folds) side by side in one Keras model, each exactly as its
         own fit would train it, then scores them with the same search, decisions and scorers
         as ``"sequential"``, which fits one network after the other. The fused engine needs
         the built-in network (``model=None``) with a Keras loss and an element-wise optimizer;
