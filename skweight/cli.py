@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ._cli_data import (
+    _FLOAT32_MAX,
     DEFAULT_FN_COST,
     DEFAULT_FP_COST,
     UsageError,
@@ -35,7 +36,6 @@ __all__ = ["UsageError", "build_parser", "check_options", "main", "parse_cost_ma
 _BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 #: The largest float32, the precision Keras trains in.
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class _Parser(argparse.ArgumentParser):
