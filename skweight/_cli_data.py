@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validation import FLOAT32_MAX
+
 #: The stated default cost of the embedded data: a missed malignant tumour costs 5 false alarms.
 DEFAULT_FP_COST = 1.0
 DEFAULT_FN_COST = 5.0
 
 #: The largest float32: features beyond it become infinite where Keras computes.
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class UsageError(Exception):
@@ -80,7 +81,7 @@ def load_data(args) -> tuple[pd.DataFrame, np.ndarray, str, Any]:
                 "values; impute or drop them."
             )
         values = frame[column].to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(values) | (np.abs(values) > _FLOAT32_MAX)
+        bad = ~np.isfinite(values) | (np.abs(values) > FLOAT32_MAX)
         if bad.any():
             raise UsageError(
                 f"--csv: feature column {column!r} has {int(bad.sum())} value(s) that are "

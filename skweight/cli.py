@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from ._cli_data import (
-    _FLOAT32_MAX,
     DEFAULT_FN_COST,
     DEFAULT_FP_COST,
     UsageError,
@@ -29,6 +28,7 @@ from ._cli_data import (
     parse_cost_matrix,
     resolve_cost,
 )
+from ._validation import FLOAT32_MAX
 
 __all__ = ["UsageError", "build_parser", "check_options", "main", "parse_cost_matrix"]
 
@@ -217,7 +217,7 @@ def check_options(args) -> tuple[tuple[int, ...], Path]:
     if not 0 <= args.random_state < 2**32:
         raise UsageError(f"--random-state must be in [0, 2**32); got {args.random_state}.")
     rate = args.learning_rate
-    if not (np.isfinite(rate) and 0 < rate <= _FLOAT32_MAX):
+    if not (np.isfinite(rate) and 0 < rate <= FLOAT32_MAX):
         raise UsageError(f"--learning-rate must be a finite number > 0; got {rate:g}.")
     for flag in ("fp_cost", "fn_cost"):
         value = getattr(args, flag)
