@@ -75,13 +75,16 @@ def _learning_rate(model) -> str:
 class UnweightedValidationLoss(keras.callbacks.Callback):
     """Add ``val_loss_unweighted`` to the epoch logs: the loss function, every row weighing 1.
 
-    Regularisation penalties (``model.losses``) are not included.
+    Regularisation penalties (``model.losses``) are not included. For a dense target, ``mask``
+    (0 for elements of the ignored label) leaves those elements out: the loss is the mean over
+    the others.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray):
+    def __init__(self, X: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None):
         super().__init__()
         self.X = X
         self.y = y
+        self.mask = mask
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if logs is None:
@@ -90,5 +93,11 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
         loss_function = self.model.loss
         if hasattr(loss_function, "unweighted"):  # a loss with weights inside (multi-label)
             loss_function = loss_function.unweighted()
-        loss = loss_function(self.y, outputs)
-        logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss)))
+        if self.mask is None:
+            loss = loss_function(self.y, outputs)
+            logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss)))
+            return
+        # the mean over the elements that count: the masked sum, over their number
+        loss = loss_function(self.y, outputs, sample_weight=self.mask)
+        share = self.mask.size / max(float(self.mask.sum()), 1.0)
+        logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss))) * share

@@ -117,6 +117,11 @@ def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
                 X = prefix.fit_transform(X, y, sample_weight=sample_weight)
     settings = clf._check_params(clf.epochs, warm=False)
     data = clf._check_data(X, y, sample_weight, False, None)
+    if data.X.ndim != 2 or data.dense:
+        raise NotFusableError(
+            "X has shape " + str(data.X.shape) + " (only 2-D tables with one label per row are "
+            "fused)"
+        )
     train, _ = clf._prepare_rows(data, settings)  # validation rows only feed history_
     spec = network_spec(clf)
     default = "binary_crossentropy" if spec.n_units == 1 else "sparse_categorical_crossentropy"

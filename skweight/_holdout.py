@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.model_selection import train_test_split
 
@@ -32,6 +34,6 @@ def split_validation(
 
     def take(index: np.ndarray) -> TrainingSet:
         weights = None if rows.sample_weight is None else rows.sample_weight[index]
-        return TrainingSet(rows.X[index], rows.y[index], weights)
+        return replace(rows, X=rows.X[index], y=rows.y[index], sample_weight=weights)
 
     return take(train_rows), take(val_rows)

@@ -7,9 +7,11 @@ Losses and optimizers
     every fit, so the user's objects are never modified and no optimizer state leaks from one fit
     into the next.
 Training data
-    When a strategy resamples at every epoch its ``TrainingSet`` carries ``epoch_rows``, a
-    function from the epoch number to row indices. ``EpochResampledData`` gathers each batch from
-    those indices, so memory holds ``X`` once plus one batch, never a resampled copy of ``X``.
+    Rows with one target each go to Keras as arrays. ``RowBatches`` serves the two other cases
+    batch by batch: a strategy that resamples at every epoch (its ``TrainingSet`` carries
+    ``epoch_rows``, from the epoch number to row indices), so memory holds ``X`` once plus one
+    batch, never a resampled copy; and dense targets (masks, per-timestep labels), whose element
+    weights are built from each batch's labels and the class factor, never for the whole data.
 Prediction
     ``keras.Model.predict`` builds a data pipeline and a progress bar at every call, which costs
     tens of milliseconds even for one row. skweight calls ``predict_on_batch`` instead, on
@@ -35,6 +37,7 @@ from keras.initializers import GlorotUniform
 
 from ._params import InvalidParameterError
 from .weighting.base import TrainingSet
+from .weighting.elements import batch_weights
 
 
 def default_compile_kwargs() -> dict[str, Any]:
@@ -64,11 +67,16 @@ _LOSS_ALIASES = {
     "bce": "BinaryCrossentropy",
 }
 
+#: Losses that sum over the elements of a row (or a batch) before any weight applies: an
+#: element's weight can only rescale them, so dense weights reach them as per-row means.
+OVERLAP_LOSSES = (keras.losses.Dice, keras.losses.Tversky)
+
 #: Losses that expect one-hot targets rather than integer class indices.
 ONE_HOT_LOSSES = (
     keras.losses.CategoricalCrossentropy,
     keras.losses.CategoricalFocalCrossentropy,
     keras.losses.CategoricalHinge,
+    *OVERLAP_LOSSES,
 )
 
 
@@ -182,7 +190,14 @@ def needs_one_hot(loss: Any) -> bool:
         "categorical_crossentropy",
         "categorical_focal_crossentropy",
         "categorical_hinge",
+        "dice",
+        "tversky",
     }
+
+
+def sums_over_elements(loss: Any) -> bool:
+    """True for Dice and Tversky, which sum over elements before weighting (see above)."""
+    return isinstance(loss, OVERLAP_LOSSES) or getattr(loss, "__name__", "") in {"dice", "tversky"}
 
 
 # ---------------------------------------------------------------------------- the built-in network
@@ -194,6 +209,7 @@ def build_mlp(
     activation: str = "relu",
     dropout: float = 0.0,
     seed: int | None = None,
+    input_shape: Sequence[int] | None = None,
 ) -> keras.Model:
     """Build a dense network ``inputs -> hidden layers -> n_units outputs``.
 
@@ -216,6 +232,9 @@ def build_mlp(
         in the order Keras would draw them from Python's global ``random`` after
         ``keras.utils.set_random_seed(seed)``: the same network, but immune to other threads
         that draw from the global generator meanwhile (a dask worker's own threads do).
+    input_shape : sequence of int or None
+        The shape of one row, for rows that are not flat (images, sequences): the network
+        flattens them first. None: ``(n_features_in_,)``.
     """
     hidden_layer_sizes = check_hidden_layer_sizes(hidden_layer_sizes)
     if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
@@ -231,8 +250,9 @@ def build_mlp(
     def glorot():
         return "glorot_uniform" if draw is None else GlorotUniform(seed=draw(1, int(1e9)))
 
-    inputs = keras.Input(shape=(n_features_in_,))
-    hidden = inputs
+    shape = (n_features_in_,) if input_shape is None else tuple(input_shape)
+    inputs = keras.Input(shape=shape)
+    hidden = keras.layers.Flatten()(inputs) if len(shape) > 1 else inputs
     for units in hidden_layer_sizes:
         hidden = keras.layers.Dense(int(units), activation=activation, kernel_initializer=glorot())(
             hidden
@@ -265,19 +285,24 @@ def check_hidden_layer_sizes(sizes) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------- training data
-class EpochResampledData(keras.utils.PyDataset):
-    """A Keras dataset that draws the rows of every epoch afresh and gathers batches by index.
+class RowBatches(keras.utils.PyDataset):
+    """A Keras dataset that gathers each batch by row index and builds its weights.
+
+    Serves a strategy that resamples at every epoch (the rows of every epoch are drawn afresh)
+    and dense targets (each batch's element weights are built from its labels, its rows' or
+    elements' ``sample_weight`` and the class factor; see ``skweight.weighting.elements``).
 
     Parameters
     ----------
     train : TrainingSet
-        Candidate rows with ``epoch_rows`` set.
     target : callable
         Turns encoded targets into what the Keras loss expects (e.g. one-hot).
     batch_size : int
     shuffle : bool
-        Shuffle the epoch's rows (otherwise they come in the sampler's order).
+        Shuffle the epoch's rows (otherwise they come in order).
     seed : int or None
+    per_row_weights : bool
+        Reduce element weights to their row's mean (Dice and Tversky losses).
     """
 
     def __init__(
@@ -288,19 +313,23 @@ class EpochResampledData(keras.utils.PyDataset):
         batch_size: int,
         shuffle: bool,
         seed: int | None,
+        per_row_weights: bool = False,
     ):
         super().__init__()
         self.train = train
         self.target = target
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.per_row_weights = per_row_weights
         self.seed = np.random.SeedSequence(seed).entropy if seed is None else seed
         self.epoch = 0
         self._draw()
         self._n_batches = -(-len(self._index) // batch_size)
 
     def _draw(self) -> None:
-        index = np.asarray(self.train.epoch_rows(self.epoch), dtype=np.intp)
+        rows = self.train.epoch_rows
+        index = np.arange(len(self.train.y)) if rows is None else rows(self.epoch)
+        index = np.asarray(index, dtype=np.intp)
         if self.shuffle:
             index = np.random.default_rng([self.seed, self.epoch]).permutation(index)
         self._index = index
@@ -311,19 +340,38 @@ class EpochResampledData(keras.utils.PyDataset):
     def __getitem__(self, batch: int) -> tuple[np.ndarray, ...]:
         rows = self._index[batch * self.batch_size : (batch + 1) * self.batch_size]
         X = self.train.X[rows]
-        y = self.target(self.train.y[rows])
-        if self.train.sample_weight is None:
+        labels = self.train.y[rows]
+        y = self.target(labels)
+        weights = self.train.sample_weight
+        weights = None if weights is None else weights[rows]
+        if self.train.dense:
+            weights = batch_weights(labels, weights, self.train.class_weight)
+            if weights is not None and self.per_row_weights:
+                weights = weights.reshape(len(rows), -1).mean(axis=1)
+        if weights is None:
             return X, y
-        return X, y, self.train.sample_weight[rows].astype("float32")
+        return X, y, np.asarray(weights, dtype="float32")
 
     def on_epoch_end(self) -> None:
         self.epoch += 1
         self._draw()
 
 
+def row_batches(
+    train: TrainingSet, target: Callable, loss: Any, *, batch_size: int, shuffle: bool,
+    seed: int | None,
+) -> RowBatches:  # fmt: skip
+    """A ``RowBatches`` for ``train`` trained with ``loss``."""
+    return RowBatches(
+        train, target, batch_size=batch_size, shuffle=shuffle, seed=seed,
+        per_row_weights=sums_over_elements(loss),
+    )  # fmt: skip
+
+
 def keras_fit_data(
     train: TrainingSet,
     target: Callable[[np.ndarray], np.ndarray],
+    loss: Any = None,
     *,
     batch_size: int,
     shuffle: bool,
@@ -331,11 +379,11 @@ def keras_fit_data(
 ) -> dict[str, Any]:
     """Return the data arguments of ``keras.Model.fit`` for ``train``.
 
-    Arrays for an ordinary training set; an ``EpochResampledData`` when the strategy
-    resamples at every epoch.
+    Arrays for an ordinary training set; a ``RowBatches`` when the strategy resamples at every
+    epoch or the target is dense.
     """
-    if train.epoch_rows is not None:
-        data = EpochResampledData(train, target, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    if train.epoch_rows is not None or train.dense:
+        data = row_batches(train, target, loss, batch_size=batch_size, shuffle=shuffle, seed=seed)
         return {"x": data, "shuffle": False}  # the dataset shuffles its own rows, if asked
     weights = train.sample_weight
     return {
@@ -381,6 +429,6 @@ def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None
             chunk = np.concatenate([chunk, pad])
         outputs.append(np.asarray(model.predict_on_batch(chunk))[:size])
     if not outputs:
-        n_units = model.output_shape[-1]
-        return np.empty((0, n_units), dtype=np.float32)
+        shape = tuple(d or 0 for d in model.output_shape[1:])
+        return np.empty((0, *shape), dtype=np.float32)
     return np.concatenate(outputs)

@@ -1,9 +1,10 @@
 """The estimator's network: built from the ``model`` parameter, and checked against the target.
 
-``build_network`` makes a fresh network from ``model`` (None: the built-in dense network; a
-``keras.Model``: a clone with fresh weights; a callable: a build function called with the facts
-it asks for). ``check_network_shape`` checks that a network takes ``n_features_in_`` columns and
-has the output units the target needs; it runs after every build and on every loaded save.
+``build_network`` makes a fresh network from ``model`` (None: the built-in dense network, which
+flattens rows that are images or sequences; a ``keras.Model``: a clone with fresh weights; a
+callable: a build function called with the facts it asks for). ``check_network_shape`` checks
+that a network takes rows of shape ``X_shape_[1:]`` and outputs what the target needs (per
+row, or per element of a dense target); it runs after every build and on every loaded save.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ __all__ = ["build_network", "check_network_shape", "model_facts"]
 
 def model_facts(estimator) -> dict[str, Any]:
     """The fitted facts a build function may ask for, by name."""
-    names = ("n_features_in_", "n_classes_", "n_outputs_", "target_type_", "classes_")
+    names = (
+        "n_features_in_", "X_shape_", "X_dtype_", "n_classes_", "n_outputs_", "target_type_",
+        "classes_", "target_shape_",
+    )  # fmt: skip
     return {name: getattr(estimator, name) for name in names if hasattr(estimator, name)}
 
 
@@ -31,10 +35,18 @@ def build_network(estimator, routed_params: dict[str, Any], seed: int | None) ->
     n_units, output_activation = estimator._output_spec()
     model_param = estimator.model
     if model_param is None:
+        if estimator.elementwise_:
+            raise ValueError(
+                f"y has one target per element of each row (shape (n, "
+                f"{', '.join(map(str, estimator.target_shape_))})); the built-in network "
+                "predicts one per row. Pass model= a network with one output per element, "
+                "e.g. model=skweight.networks.small_unet for masks or "
+                "skweight.networks.sequence_tagger for per-timestep labels."
+            )
         model = build_mlp(
             estimator.n_features_in_, n_units, output_activation,
             hidden_layer_sizes=estimator.hidden_layer_sizes, activation=estimator.activation,
-            dropout=estimator.dropout, seed=seed,
+            dropout=estimator.dropout, seed=seed, input_shape=_row_shape(estimator),
         )  # fmt: skip
     elif isinstance(model_param, keras.Model):
         model = keras.models.clone_model(model_param)
@@ -63,23 +75,34 @@ def build_network(estimator, routed_params: dict[str, Any], seed: int | None) ->
     return model
 
 
+def _row_shape(estimator) -> tuple[int, ...]:
+    return tuple(getattr(estimator, "X_shape_", (None, estimator.n_features_in_))[1:])
+
+
+def _expected_output(estimator, units: int) -> tuple[int, ...]:
+    """The output shape per row that fits the target, with ``units`` output units."""
+    return (*estimator._element_shape(), units)
+
+
 def check_network_shape(estimator, model: keras.Model, where: str = "") -> None:
-    """Raise ``ValueError`` unless ``model`` maps ``n_features_in_`` columns to the right units.
+    """Raise ``ValueError`` unless ``model`` maps rows of ``X_shape_[1:]`` to the right output.
 
     ``where`` prefixes the message (``"load: "`` for a loaded save).
     """
-    probe = np.zeros((1, estimator.n_features_in_), dtype="float32")
+    row = _row_shape(estimator)
+    dtype = getattr(estimator, "X_dtype_", np.dtype("float32"))
+    probe = np.zeros((1, *row), dtype=dtype if np.dtype(dtype).kind in "iu" else "float32")
     try:
         shape = tuple(keras.ops.shape(model(probe, training=False)))
     except Exception as exc:  # noqa: BLE001 - any refusal of the input becomes one clear error
         raise ValueError(
-            f"{where}The network does not take rows of {estimator.n_features_in_} features "
-            f"(n_features_in_): {type(exc).__name__}: {str(exc)[:200]}"
+            f"{where}The network does not take rows of shape {row} (X_shape_[1:]): "
+            f"{type(exc).__name__}: {str(exc)[:200]}"
         ) from exc
-    allowed = estimator._allowed_output_units()
-    if len(shape) != 2 or shape[-1] not in allowed:
+    fits = [_expected_output(estimator, units) for units in estimator._allowed_output_units()]
+    if tuple(shape[1:]) not in fits:
         raise ValueError(
-            f"{where}The model's output has shape {shape[1:]} per row, but this target needs "
-            f"{' or '.join(str(a) for a in allowed)} output unit(s) "
-            f"({estimator._target_summary()})."
+            f"{where}The model's output has shape {tuple(shape[1:])} per row, but this target "
+            f"({estimator._target_summary()}) needs {' or '.join(map(str, fits))}"
+            f"{estimator._output_hint()}."
         )

@@ -86,15 +86,16 @@ def outputs_are_logits(model: keras.Model, loss: Any) -> bool:
 def outputs_to_proba(outputs: np.ndarray, *, logits: bool, multilabel: bool) -> np.ndarray:
     """Class (or label) probabilities from the network's outputs, in float64.
 
-    One output unit gives two columns ``[P(class 0), P(class 1)]``; a multi-label network one
-    column per label; otherwise one column per class.
+    The units are the last axis (rows, or every element of a dense target): one output unit
+    gives two columns ``[P(class 0), P(class 1)]``; a multi-label network one column per label;
+    otherwise one column per class.
     """
     outputs = np.asarray(outputs, dtype=np.float64)
     if multilabel:
         return expit(outputs) if logits else np.clip(outputs, 0.0, 1.0)
-    if outputs.shape[1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
-        positive = expit(outputs[:, 0]) if logits else np.clip(outputs[:, 0], 0.0, 1.0)
-        return np.column_stack([1.0 - positive, positive])
+    if outputs.shape[-1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
+        positive = expit(outputs[..., 0]) if logits else np.clip(outputs[..., 0], 0.0, 1.0)
+        return np.stack([1.0 - positive, positive], axis=-1)
     if logits:
-        return softmax(outputs, axis=1)
+        return softmax(outputs, axis=-1)
     return outputs

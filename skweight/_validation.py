@@ -47,14 +47,28 @@ def check_features(X):
     return X
 
 
-def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
+def features_dtype(X, model) -> str | None:
+    """The dtype ``X`` is validated to: its own integers for a custom network (token ids for
+    an ``Embedding`` stay exact), float32 otherwise (Keras trains in float32)."""
+    dtype = getattr(X, "dtype", None)
+    if model is not None and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return None
+    return "float32"
+
+
+def check_sample_weight(
+    sample_weight, X: np.ndarray, target_shape: tuple[int, ...] | None = None
+) -> np.ndarray | None:
     """Return a validated float64 copy of ``sample_weight`` (None stays None).
 
     Weights must be numbers, finite, non-negative, at most float32's largest value (Keras
-    trains in float32), one per row of ``X``, and not all zero.
+    trains in float32), one per row of ``X`` (or, for a dense target of shape
+    ``target_shape``, one per row or one per element), and not all zero.
     """
     if sample_weight is None:
         return None
+    if target_shape is not None and np.ndim(sample_weight) > 1:
+        return _check_element_weights(sample_weight, target_shape)
     if isinstance(sample_weight, (numbers.Number, str, bytes)):
         raise ValueError(
             "sample_weight must be an array with one weight per row of X; got the scalar "
@@ -82,6 +96,32 @@ def check_sample_weight(sample_weight, X: np.ndarray) -> np.ndarray | None:
             f"sample_weight has values up to {weights.max():g}, beyond float32's largest value "
             f"({FLOAT32_MAX:.3g}), in which Keras trains. Scale the weights down: only their "
             "ratios matter (with normalize_weights=True)."
+        )
+    return weights
+
+
+def _check_element_weights(sample_weight, target_shape: tuple[int, ...]) -> np.ndarray:
+    """Per-element weights of a dense target: ``y``'s shape (a trailing 1 may be left out)."""
+    weights = np.asarray(sample_weight)
+    shape = weights.shape
+    if shape != target_shape and not (shape[-1:] == (1,) and shape[:-1] == target_shape):
+        raise ValueError(
+            f"sample_weight has shape {shape}; for this y it must have shape "
+            f"({target_shape[0]},) (one weight per row) or {target_shape} (one per element)."
+        )
+    if weights.dtype.kind not in "biuf":
+        raise ValueError(f"sample_weight must hold numbers; got an array of dtype {weights.dtype}.")
+    weights = np.array(weights, dtype=np.float64).reshape(target_shape)
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight contains NaN or infinity; weights must be finite.")
+    if (weights < 0).any():
+        raise ValueError("Negative values in sample_weight; weights must be >= 0.")
+    if not weights.any():
+        raise ValueError("sample_weight is zero for every element; some must be positive.")
+    if weights.max() > FLOAT32_MAX:
+        raise ValueError(
+            f"sample_weight has values up to {weights.max():g}, beyond float32's largest value "
+            f"({FLOAT32_MAX:.3g}), in which Keras trains. Scale the weights down."
         )
     return weights
 

@@ -10,14 +10,19 @@ layer, the default loss, what ``predict`` returns).
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
 from ._fitted_state import FittedState
@@ -31,6 +36,7 @@ from ._keras import (
     make_optimizer,
     needs_one_hot,
     predict_in_batches,
+    row_batches,
 )
 from ._network import build_network
 from ._params import Bool, Interval, Options, check_params
@@ -40,6 +46,7 @@ from ._validation import (
     check_features,
     check_sample_weight,
     check_training_weights,
+    features_dtype,
     seed_from,
 )
 from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
@@ -91,6 +98,8 @@ class BaseWeightedKeras(BaseEstimator):
         warm_start=False,
         normalize_weights=True,
         prior_correction=False,
+        dense_target="auto",
+        ignore_label=None,
         **routed_params,
     ):
         self.model = model
@@ -110,6 +119,8 @@ class BaseWeightedKeras(BaseEstimator):
         self.warm_start = warm_start
         self.normalize_weights = normalize_weights
         self.prior_correction = prior_correction
+        self.dense_target = dense_target
+        self.ignore_label = ignore_label
         self._routed_params = routed_params
 
     _parameter_constraints = {
@@ -122,6 +133,7 @@ class BaseWeightedKeras(BaseEstimator):
         "warm_start": [Bool],
         "normalize_weights": [Bool],
         "prior_correction": [Bool],
+        "dense_target": [Options(("auto",)), Bool],
     }
 
     # ------------------------------------------------------------------ parameters
@@ -156,10 +168,15 @@ class BaseWeightedKeras(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-row weights, multiplied with the weighting strategy's weights.
+        X : array-like of shape (n_samples, ...)
+            A table (n_samples, n_features), or rows of any shape: images (n, h, w, c),
+            sequences (n, T, f), integer token ids (n, T).
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, ...)
+            One target per row, several per row, or one per element of a row (a dense
+            target such as a mask (n, h, w); see ``dense_target``).
+        sample_weight : array-like of shape (n_samples,) or of y's shape, default=None
+            Per-row weights, or (dense targets) per-element weights, multiplied with the
+            weighting strategy's weights.
 
         Returns
         -------
@@ -203,29 +220,77 @@ class BaseWeightedKeras(BaseEstimator):
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
         """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
-        X, y = self._validate_data(check_features(X), y, reset=not warm)
+        dense = self._dense_target(y, warm)
+        if dense:
+            X, y = self._validate_rows(X, reset=not warm), check_array(
+                y, ensure_2d=False, allow_nd=True, dtype=None, ensure_all_finite=False,
+                input_name="y",
+            )  # fmt: skip
+            check_consistent_length(X, y)
+        else:
+            X, y = self._validate_data(check_features(X), y, reset=not warm)
+            self._record_rows(X, reset=not warm)
+            X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
         y = self._encode_target(y, reset=not warm, classes=classes)
-        return TrainingSet(X, y, check_sample_weight(sample_weight, X))
+        shape = y.shape if dense else None
+        return TrainingSet(X, y, check_sample_weight(sample_weight, X, shape), dense=dense)
+
+    def _dense_target(self, y, warm: bool) -> bool:
+        """Whether ``y`` holds one target per element of each row (masks, per-timestep)."""
+        if warm and hasattr(self, "elementwise_"):
+            return self.elementwise_
+        ndim = np.ndim(y)
+        if ndim >= 3 and self.dense_target is False:
+            raise ValueError(
+                f"y has shape {np.shape(y)}, one target per element of each row, but "
+                "dense_target=False; use dense_target='auto' (or True)."
+            )
+        if ndim >= 3:
+            return True
+        if ndim == 2 and self.dense_target is True:
+            return True
+        return ndim == 2 and self.dense_target == "auto" and self._auto_dense_2d(y)
+
+    def _validate_rows(self, X, reset: bool) -> np.ndarray:
+        """Validate ``X`` of any rank >= 2 and record (or check) the shape of its rows."""
+        X = check_features(X)
+        X = validate_data(
+            self, X, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
+            allow_nd=True,
+        )  # fmt: skip
+        self._record_rows(X, reset)
+        return X
+
+    def _record_rows(self, X: np.ndarray, reset: bool) -> None:
+        if reset:
+            self.n_features_in_ = int(X.shape[1])
+            self.X_shape_ = tuple(int(d) for d in X.shape)
+            self.X_dtype_ = X.dtype
+            return
+        fitted = getattr(self, "X_shape_", (None, self.n_features_in_))
+        if tuple(X.shape[1:]) != tuple(fitted[1:]):
+            raise ValueError(
+                f"X has rows of shape {tuple(X.shape[1:])}; the estimator was fitted on rows of "
+                f"shape {tuple(fitted[1:])} (X_shape_ {tuple(fitted)})."
+            )
 
     def _prepare_rows(self, data: TrainingSet, settings: _FitSettings):
         """Step 3: hold out validation rows, then let the strategy make the training rows."""
         train, validation = split_validation(
-            data, self.validation_split, settings.seed, stratify=self._stratify_validation
-        )
+            data, self.validation_split, settings.seed,
+            stratify=self._stratify_validation and not data.dense,
+        )  # fmt: skip
         strategy = settings.strategy
         rows = strategy.prepare(
             train.X, train.y, train.sample_weight, classes=getattr(self, "classes_", None),
             random_state=settings.strategy_seed, normalize=self.normalize_weights,
+            dense=data.dense,
         )  # fmt: skip
         self._check_training_rows(rows, partial=settings.partial)
         self.weighting_ = strategy
         self._record_training_mix(train, rows)
         if validation is not None:
-            weights = strategy.validation_weights(
-                validation.X, validation.y, validation.sample_weight,
-                normalize=self.normalize_weights,
-            )  # fmt: skip
-            validation = replace(validation, sample_weight=weights)
+            validation = strategy.validation_set(validation, normalize=self.normalize_weights)
         return rows, validation
 
     def _build_and_compile(self, settings: _FitSettings) -> None:
@@ -246,17 +311,26 @@ class BaseWeightedKeras(BaseEstimator):
 
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
-        target = partial(self._keras_target, one_hot=needs_one_hot(self.model_.loss))
+        loss = self.model_.loss
+        target = partial(self._keras_target, one_hot=needs_one_hot(loss))
         callbacks = [NonFiniteLossGuard(), *settings.callbacks]
         validation_data = None
         if validation is not None:
             y_val = target(validation.y)
-            callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val))
-            validation_data = (validation.X, y_val)
-            if validation.sample_weight is not None:
-                validation_data += (validation.sample_weight.astype("float32"),)
+            mask = None
+            if validation.dense and validation.y.dtype.kind in "iu":
+                mask = (validation.y >= 0).astype("float32")
+            callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val, mask))
+            if validation.dense:
+                validation_data = row_batches(
+                    validation, target, loss, batch_size=self.batch_size, shuffle=False, seed=0
+                )
+            else:
+                validation_data = (validation.X, y_val)
+                if validation.sample_weight is not None:
+                    validation_data += (validation.sample_weight.astype("float32"),)
         data = keras_fit_data(
-            train, target, batch_size=self.batch_size, shuffle=self.shuffle,
+            train, target, loss, batch_size=self.batch_size, shuffle=self.shuffle,
             seed=settings.strategy_seed,
         )  # fmt: skip
         history = self.model_.fit(
@@ -274,10 +348,12 @@ class BaseWeightedKeras(BaseEstimator):
             self.history_ = new
 
     def _validate_data(self, X, y, reset: bool):
-        return validate_data(
-            self, X, y, reset=reset, dtype="float32", accept_sparse=False,
-            **self._target_validation_kwargs,
+        """Validate ``X`` (any rank >= 2) and a target of one or several values per row."""
+        X, y = validate_data(
+            self, X, y, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
+            allow_nd=True, **self._target_validation_kwargs,
         )  # fmt: skip
+        return X, y
 
     def _resolve_loss(self, routed_params: dict[str, Any]) -> Any:
         loss = self._default_loss() if self.loss is None else self.loss
@@ -293,12 +369,18 @@ class BaseWeightedKeras(BaseEstimator):
         if train.X.shape[0] == 0:
             raise ValueError("No training rows are left after weighting; check sample_weight.")
         check_training_weights(train.sample_weight)
+        check_training_weights(train.class_weight)
 
     # ------------------------------------------------------------------ prediction
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
         X = check_features(X)
-        X = validate_data(self, X, reset=False, dtype="float32", accept_sparse=False)
+        dtype = getattr(self, "X_dtype_", np.dtype("float32"))
+        X = validate_data(
+            self, X, reset=False, dtype=dtype if dtype.kind in "iu" else "float32",
+            accept_sparse=False, allow_nd=True,
+        )  # fmt: skip
+        self._record_rows(X, reset=False)
         check_params(self._routed_params, {"predict__batch_size": PREDICT_BATCH_SIZE})
         batch_size = self._routed_params.get("predict__batch_size")
         return predict_in_batches(self.model_, X, batch_size)
@@ -310,6 +392,21 @@ class BaseWeightedKeras(BaseEstimator):
 
     # ------------------------------------------------------------------ subclass hooks
     _stratify_validation = False
+
+    def _auto_dense_2d(self, y) -> bool:
+        """Whether a 2-D ``y`` is one target per element under ``dense_target="auto"``."""
+        return False
+
+    def _drop_ignored_rows(self, X, y, sample_weight):
+        """Hook: leave out rows whose label is ``ignore_label`` (classifiers)."""
+        return X, y, sample_weight
+
+    def _element_shape(self) -> tuple[int, ...]:
+        """The shape of one row's dense target as the network outputs it (() per row)."""
+        return ()
+
+    def _output_hint(self) -> str:
+        return ""
     _target_validation_kwargs: dict[str, Any] = {}
 
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._flatten import flatten_scored
 from ._outputs import outputs_are_logits, outputs_to_proba
+from ._validation import features_dtype
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 from .prior import correct_prior
 from .weighting import TrainingSet
+from .weighting.elements import IGNORED, class_totals
 from .weighting.multilabel import label_training_prior
 
 
@@ -133,8 +137,25 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         if not _is_indicator(y):
             return super()._validate_data(X, y, reset)
         return validate_data(
-            self, X, y, reset=reset, dtype="float32", accept_sparse=False, multi_output=True
-        )
+            self, X, y, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
+            multi_output=True, allow_nd=True,
+        )  # fmt: skip
+
+    def _drop_ignored_rows(self, X, y, sample_weight):
+        if self.ignore_label is None or np.ndim(y) != 1:
+            return X, y, sample_weight
+        keep = np.asarray(y) != self.ignore_label
+        if keep.all():
+            return X, y, sample_weight
+        if not keep.any():
+            raise ValueError(f"Every row of y has ignore_label={self.ignore_label!r}.")
+        if sample_weight is not None and np.shape(sample_weight) == (len(keep),):
+            sample_weight = np.asarray(sample_weight)[keep]
+        return X[keep], y[keep], sample_weight
+
+    def _auto_dense_2d(self, y) -> bool:
+        shape = np.shape(y)
+        return shape[1] > 1 and not _is_indicator(y)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current network if there is one.
@@ -172,14 +193,17 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         -------
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
         """
-        outputs = self._forward(X)  # float32, one column per output unit
+        outputs = self._forward(X)  # float32, the output units on the last axis
         logits = bool(getattr(self, "from_logits_", False))
         proba = outputs_to_proba(outputs, logits=logits, multilabel=self._multilabel)
-        if not self.prior_correction:
-            return proba
-        if self._multilabel:
-            return _correct_label_prior(proba, self.class_prior_, self.training_prior_)
-        return correct_prior(proba, self.class_prior_, self.training_prior_)
+        if self.prior_correction:
+            if self._multilabel:
+                proba = _correct_label_prior(proba, self.class_prior_, self.training_prior_)
+            else:
+                proba = correct_prior(proba, self.class_prior_, self.training_prior_)
+        if getattr(self, "elementwise_", False):  # y's shape, then the classes
+            return proba.reshape((len(proba), *self.target_shape_, self.n_classes_))
+        return proba
 
     def predict(self, X) -> np.ndarray:
         """Return the most probable class of each row (multi-label: each label at p >= 0.5).
@@ -196,11 +220,42 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         proba = self.predict_proba(X)
         if self._multilabel:
             return (proba >= 0.5).astype(self.indicator_dtype_)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return self.classes_[np.argmax(proba, axis=-1)]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy: of the rows, or of the elements of a dense target (mean over elements).
+
+        Elements (or rows) whose label is ``ignore_label`` are left out; ``sample_weight`` is
+        per row or, for a dense target, per element.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like, the shape ``fit`` was given
+        sample_weight : array-like of shape (n_samples,) or of y's shape, or None
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self, "model_")
+        if self._multilabel:
+            return super().score(X, y, sample_weight)
+        truth, pred, weights = flatten_scored(
+            np.asarray(y), self.predict(X), sample_weight, self.ignore_label
+        )
+        return float(accuracy_score(truth, pred, sample_weight=weights))
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
         _check_label_types(y, "y")
+        if reset:
+            self.elementwise_ = False
+            self.target_shape_ = tuple(np.shape(y)[1:])
+        if np.ndim(y) >= 3 or getattr(self, "elementwise_", False) or (
+            reset and self._dense_target(y, warm=False)
+        ):
+            return self._encode_dense(y, reset=reset)
         check_classification_targets(y)
         if y.ndim == 2 or (self._multilabel and not reset):
             return self._encode_indicator(y, reset=reset)
@@ -239,6 +294,48 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
         return encoded
 
+    def _encode_dense(self, y, *, reset: bool) -> np.ndarray:
+        """Class indices per element (``IGNORED`` for ``ignore_label``), trailing 1 dropped."""
+        y = np.asarray(y)
+        if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
+            raise ValueError(
+                "y has non-integer float values; a classifier's dense target holds class "
+                "labels per element (for continuous targets use WeightedKerasRegressor)."
+            )
+        core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
+        ignored = None if self.ignore_label is None else core == self.ignore_label
+        if reset:
+            labels = np.unique(core if ignored is None else core[~ignored])
+            if len(labels) < 2:
+                raise ValueError(
+                    f"y contains only {labels.tolist()} (ignore_label={self.ignore_label!r} "
+                    "left out); a classifier needs at least two classes."
+                )
+            self.classes_ = labels
+            self.n_classes_ = len(labels)
+            self.n_outputs_ = 1
+            self.target_type_ = "binary" if len(labels) == 2 else "multiclass"
+            self.elementwise_ = True
+            self.target_shape_ = tuple(y.shape[1:])
+        elif tuple(y.shape[1:]) != self.target_shape_:
+            raise ValueError(
+                f"y has rows of shape {tuple(y.shape[1:])}; the estimator was fitted on "
+                f"{self.target_shape_}."
+            )
+        encoded = np.clip(np.searchsorted(self.classes_, core), 0, self.n_classes_ - 1)
+        unseen = self.classes_[encoded] != core
+        if ignored is not None:
+            unseen &= ~ignored
+        if unseen.any():
+            raise ValueError(
+                f"y has label(s) {np.unique(core[unseen]).tolist()} not among classes_ "
+                f"{self.classes_.tolist()} (set ignore_label= for a label to leave out)."
+            )
+        encoded = encoded.astype(np.min_scalar_type(-self.n_classes_))
+        if ignored is not None:
+            encoded[ignored] = IGNORED
+        return encoded
+
     def _encode_indicator(self, y, *, reset: bool) -> np.ndarray:
         if reset:
             self.classes_ = np.arange(y.shape[1])
@@ -254,7 +351,14 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
     def _check_training_rows(self, train: TrainingSet, *, partial: bool = False) -> None:
         super()._check_training_rows(train, partial=partial)
-        if not partial and len(np.unique(train.y)) < 2:
+        if train.dense:
+            counts, _ = class_totals(
+                train.y, train.sample_weight, train.class_weight, self.n_classes_
+            )
+            present = int((counts > 0).sum())
+        else:
+            present = len(np.unique(train.y))
+        if not partial and present < 2:
             raise ValueError(
                 "Only one class has rows with positive weight; a classifier needs at least two "
                 "classes to train on. Check sample_weight and weighting."
@@ -272,6 +376,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         self.class_prior_ = _class_mix(original, self.n_classes_)
         self.training_prior_ = _class_mix(train, self.n_classes_)
 
+    def _element_shape(self) -> tuple[int, ...]:
+        if not getattr(self, "elementwise_", False):
+            return ()
+        shape = self.target_shape_
+        return shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
+
+    def _output_hint(self) -> str:
+        if self._multilabel:
+            return " (one sigmoid unit per label)"
+        if self.n_classes_ == 2:
+            return " (one sigmoid unit, or two softmax units, on the last axis)"
+        return f" ({self.n_classes_} softmax units on the last axis)"
+
     def _output_spec(self) -> tuple[int, str]:
         if self._multilabel:
             return self.n_outputs_, "sigmoid"
@@ -285,7 +402,12 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return (1, 2) if self.n_classes_ == 2 else (self.n_classes_,)
 
     def _target_summary(self) -> str:
-        return f"{self.n_outputs_} labels" if self._multilabel else f"{self.n_classes_} classes"
+        if self._multilabel:
+            return f"{self.n_outputs_} labels"
+        if getattr(self, "elementwise_", False):
+            shape = self._element_shape()
+            return f"a label per element of shape {shape}, {self.n_classes_} classes"
+        return f"{self.n_classes_} classes"
 
     def _default_loss(self) -> str:
         return (
@@ -297,11 +419,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
         if self._multilabel:
             return y.astype("float32")
+        if getattr(self, "elementwise_", False):
+            y = np.where(y < 0, 0, y)  # ignored elements: any class, they weigh 0
         n_units = self.model_.output_shape[-1]
         if one_hot and n_units > 1:
             return np.eye(n_units, dtype="float32")[y]
         if n_units == 1:
-            return y.astype("float32").reshape(-1, 1)
+            return y.astype("float32")[..., None]
         return y.astype("int32")
 
     def __sklearn_tags__(self):
@@ -347,7 +471,11 @@ def _check_classes(classes, fitted: np.ndarray | None) -> np.ndarray:
 
 
 def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
-    """Weighted class frequencies of ``rows`` (they sum to 1)."""
+    """Weighted class frequencies of ``rows`` (they sum to 1); dense targets: of elements."""
+    if rows.dense:
+        epoch = None if rows.epoch_rows is None else rows.epoch_rows(0)
+        _, mass = class_totals(rows.y, rows.sample_weight, rows.class_weight, n_classes, epoch)
+        return mass / mass.sum()
     y, weights = rows.epoch_targets(0)  # per-epoch resampling: the mix of one epoch
     counts = np.bincount(y, weights=weights, minlength=n_classes)
     return counts / counts.sum()

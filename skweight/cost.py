@@ -16,6 +16,8 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
+from ._flatten import flatten_scored
+
 __all__ = [
     "align_cost_matrix",
     "check_cost_matrix",
@@ -182,15 +184,17 @@ def expected_cost(
     fn_cost: float | None = None,
     sample_weight=None,
     costs=None,
+    ignore_label=None,
 ) -> float:
-    """Return the mean misclassification cost per row.
+    """Return the mean misclassification cost per row (per element of a dense target).
 
     See also the guide page [How do I decide by cost?](cost-decisions.md).
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted labels.
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, ...)
+        True and predicted labels: one per row, or one per element of a dense target (a
+        mask, a sequence), then every element is one scored item.
     cost_matrix : array-like of shape (n_classes, n_classes) or None
         ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
         ``labels[i]``. See ``check_cost_matrix`` for the accepted forms.
@@ -200,19 +204,30 @@ def expected_cost(
     fp_cost, fn_cost : float or None
         Binary shorthand for the cost matrix ``[[0, fp_cost], [fn_cost, 0]]``; ``labels`` is then
         ``[negative, positive]`` and defaults to the sorted two labels.
-    sample_weight : array-like of shape (n_samples,) or None
-        Row weights; the result is ``sum(w * cost) / sum(w)``.
+    sample_weight : array-like of shape (n_samples,), of y_true's shape, or None
+        Row weights (repeated over a dense row's elements) or element weights; the result is
+        ``sum(w * cost) / sum(w)``.
     costs : array-like, or None
         Example-dependent costs. Shape (n_samples,): a per-row factor multiplying the cost
         matrix entry (a transaction amount, say). Shape (n_samples, n_classes): the cost of
         predicting each label for that row (the cost matrix may then be omitted). Shape
         (n_samples, n_classes, n_classes): one cost matrix per row.
+    ignore_label : label or None
+        Rows (or elements) whose true label is ``ignore_label`` are left out.
 
     Returns
     -------
     float
         The expected cost per row (lower is better).
     """
+    if np.ndim(y_true) >= 2 and np.ndim(y_pred) >= 2:  # dense: every element is scored
+        y_true, y_pred, sample_weight = flatten_scored(
+            y_true, y_pred, sample_weight, ignore_label
+        )
+    elif ignore_label is not None:
+        y_true, y_pred, sample_weight = flatten_scored(
+            column_or_1d(y_true), column_or_1d(y_pred), sample_weight, ignore_label
+        )
     y_true = column_or_1d(y_true)
     y_pred = column_or_1d(y_pred)
     if len(y_true) != len(y_pred):
@@ -264,6 +279,7 @@ def make_cost_scorer(
     *,
     fp_cost: float | None = None,
     fn_cost: float | None = None,
+    ignore_label=None,
 ):
     """Return a scikit-learn scorer of the negative expected cost per row (greater is better).
 
@@ -297,6 +313,9 @@ def make_cost_scorer(
         Binary shorthand for ``[[0, fp_cost], [fn_cost, 0]]``: the cost of a false alarm.
     fn_cost : float or None
         The cost of a missed positive (with ``fp_cost``).
+    ignore_label : label or None
+        Rows (or elements of a dense target, which are scored one by one) whose true label is
+        ``ignore_label`` are left out.
 
     Returns
     -------
@@ -312,6 +331,8 @@ def make_cost_scorer(
             probe = range(len(cost_matrix)) if hasattr(cost_matrix, "__len__") else None
         check_cost_matrix(cost_matrix, probe)
     kwargs = {"cost_matrix": cost_matrix, "labels": labels}
+    if ignore_label is not None:
+        kwargs["ignore_label"] = ignore_label
     if fp_cost is not None or fn_cost is not None:
         kwargs.update(fp_cost=fp_cost, fn_cost=fn_cost)
     return make_scorer(expected_cost, greater_is_better=False, **kwargs)

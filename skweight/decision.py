@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.metrics import accuracy_score
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -28,6 +29,7 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from ._flatten import flatten_scored
 from .cost import align_cost_matrix, check_cost_matrix
 from .prior import correct_prior
 
@@ -41,14 +43,15 @@ __all__ = [
 
 
 def expected_decision_costs(proba, cost_matrix) -> np.ndarray:
-    """Return the expected cost of predicting each class, shape (n_samples, n_classes).
+    """Return the expected cost of predicting each class, proba's shape.
 
-    ``proba[:, c]`` is ``p(c|x)`` and ``cost_matrix[c, j]`` the cost of predicting ``j`` when
-    the truth is ``c``, both in the same class order.
+    ``proba[..., c]`` is ``p(c|x)`` (of a row, or of one element of a dense target) and
+    ``cost_matrix[c, j]`` the cost of predicting ``j`` when the truth is ``c``, both in the
+    same class order.
     """
     proba = check_proba(proba)
     matrix = np.asarray(cost_matrix, dtype=np.float64)
-    if proba.ndim != 2 or matrix.shape != (proba.shape[1], proba.shape[1]):
+    if proba.ndim < 2 or matrix.shape != (proba.shape[-1], proba.shape[-1]):
         raise ValueError(
             f"proba has shape {proba.shape} but cost_matrix has shape {matrix.shape}; the cost "
             "matrix needs one row and one column per column of proba."
@@ -95,8 +98,10 @@ def minimum_cost_predict(
 
     Parameters
     ----------
-    proba : array-like of shape (n_samples, n_classes)
-        Class probabilities, columns in the order of ``classes``.
+    proba : array-like of shape (n_samples, n_classes) or (n_samples, ..., n_classes)
+        Class probabilities, columns in the order of ``classes``; for a dense target (a
+        mask's pixels, a sequence's timesteps) the classes are the last axis and every element
+        gets its own decision.
     cost_matrix : array-like of shape (n_classes, n_classes), pandas DataFrame, or None
         ``cost_matrix[i, j]`` is the cost of predicting ``labels[j]`` when the truth is
         ``labels[i]``.
@@ -112,20 +117,23 @@ def minimum_cost_predict(
 
     Returns
     -------
-    ndarray of shape (n_samples,)
-        Class labels (or column indices). Ties go to the earlier column.
+    ndarray of shape (n_samples,) or (n_samples, ...)
+        Class labels (or column indices), proba's shape without the class axis. Ties go to
+        the earlier column.
     """
     proba = check_proba(proba)
-    if proba.ndim != 2 or proba.shape[1] < 2:
-        raise ValueError(f"proba must have shape (n_samples, n_classes >= 2); got {proba.shape}.")
-    index_only = classes is None
-    classes = np.arange(proba.shape[1]) if index_only else np.asarray(classes)
-    if len(classes) != proba.shape[1]:
+    if proba.ndim < 2 or proba.shape[-1] < 2:
         raise ValueError(
-            f"classes has {len(classes)} entries but proba has {proba.shape[1]} columns."
+            f"proba must have shape (n_samples, [...,] n_classes >= 2); got {proba.shape}."
+        )
+    index_only = classes is None
+    classes = np.arange(proba.shape[-1]) if index_only else np.asarray(classes)
+    if len(classes) != proba.shape[-1]:
+        raise ValueError(
+            f"classes has {len(classes)} entries but proba has {proba.shape[-1]} columns."
         )
     matrix = align_cost_matrix(classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost)
-    best = np.argmin(expected_decision_costs(proba, matrix), axis=1)
+    best = np.argmin(expected_decision_costs(proba, matrix), axis=-1)
     return best if index_only else classes[best]
 
 
@@ -313,13 +321,24 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return np.asarray(proba, dtype=np.float64)
 
     def decision_costs(self, X) -> np.ndarray:
-        """Expected cost of predicting each class, shape (n_samples, n_classes)."""
+        """Expected cost of predicting each class, shape (n_samples, [...,] n_classes)."""
         return expected_decision_costs(self.predict_proba(X), self.cost_matrix_)
 
     def predict(self, X) -> np.ndarray:
-        """The class of least expected cost for each row."""
+        """The class of least expected cost for each row (or each element of a dense target)."""
         costs = self.decision_costs(X)
-        return self.classes_[np.argmin(costs, axis=1)]
+        return self.classes_[np.argmin(costs, axis=-1)]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of ``predict``: over rows, or over the elements of a dense target (the
+        estimator's ``ignore_label`` left out)."""
+        model = _final_step(self.estimator_)
+        if not getattr(model, "elementwise_", False):
+            return super().score(X, y, sample_weight)
+        truth, pred, weights = flatten_scored(
+            y, self.predict(X), sample_weight, getattr(model, "ignore_label", None)
+        )
+        return float(accuracy_score(truth, pred, sample_weight=weights))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

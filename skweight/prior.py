@@ -23,8 +23,9 @@ def correct_prior(
 
     Parameters
     ----------
-    proba : ndarray of shape (n_samples, n_classes)
-        Probabilities of a model trained under ``training_prior``.
+    proba : ndarray of shape (n_samples, n_classes) or (n_samples, ..., n_classes)
+        Probabilities of a model trained under ``training_prior`` (classes on the last axis,
+        so that dense probabilities, one row of classes per pixel, are corrected per pixel).
     class_prior, training_prior : ndarray of shape (n_classes,)
         The real class mix and the mix the model was trained on.
     """
@@ -37,6 +38,6 @@ def correct_prior(
     if ratio[0] > 0 and np.all(ratio == ratio[0]):  # trained on the real mix: nothing to undo
         return proba
     adjusted = proba * ratio
-    total = adjusted.sum(axis=1, keepdims=True)
-    uniform = np.full_like(adjusted, 1 / adjusted.shape[1])
+    total = adjusted.sum(axis=-1, keepdims=True)
+    uniform = np.full_like(adjusted, 1 / adjusted.shape[-1])
     return np.divide(adjusted, total, out=uniform, where=total > 0)

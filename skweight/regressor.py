@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 
+from ._flatten import flatten_scored
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 
@@ -113,11 +115,41 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         outputs = self._forward(X).astype(np.float64)
+        if getattr(self, "elementwise_", False):
+            return outputs.reshape((len(outputs), *self.target_shape_))
         return outputs if self.target_type_ == "continuous-multioutput" else outputs[:, 0]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R² of the predictions: over rows, or over the elements of a dense target.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like, the shape ``fit`` was given
+        sample_weight : array-like of shape (n_samples,) or of y's shape, or None
+
+        Returns
+        -------
+        float
+        """
+        if not getattr(self, "elementwise_", False):
+            return super().score(X, y, sample_weight)
+        truth, pred, weights = flatten_scored(np.asarray(y), self.predict(X), sample_weight)
+        return float(r2_score(truth, pred, sample_weight=weights))
 
     # ------------------------------------------------------------------ hooks
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:
+        if self.ignore_label is not None:
+            raise ValueError(
+                f"ignore_label={self.ignore_label!r} applies to class labels; a regressor has "
+                "none. Give the elements to leave out a sample_weight of 0 instead."
+            )
         y = np.asarray(y, dtype="float32")
+        if reset:
+            self.elementwise_ = self._dense_target(y, warm=False)
+            self.target_shape_ = tuple(y.shape[1:])
+        if self.elementwise_:
+            return self._encode_dense(y, reset=reset)
         if reset:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
             self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
@@ -127,6 +159,31 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
                 f"has {self.n_outputs_}."
             )
         return y.reshape(len(y), -1)
+
+    def _encode_dense(self, y: np.ndarray, *, reset: bool) -> np.ndarray:
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity; regression targets must be finite.")
+        if reset:
+            self.n_outputs_ = 1
+            self.target_type_ = "continuous"
+        elif tuple(y.shape[1:]) != self.target_shape_:
+            raise ValueError(
+                f"y has rows of shape {tuple(y.shape[1:])}; the estimator was fitted on "
+                f"{self.target_shape_}."
+            )
+        core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
+        return core
+
+    def _element_shape(self) -> tuple[int, ...]:
+        if not getattr(self, "elementwise_", False):
+            return ()
+        shape = self.target_shape_
+        return shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
+
+    def _output_hint(self) -> str:
+        if getattr(self, "elementwise_", False):
+            return " (one linear unit per element, on the last axis)"
+        return ""
 
     def _output_spec(self) -> tuple[int, None]:
         return self.n_outputs_, None
@@ -141,7 +198,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         return "mse"
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
-        return y
+        # a dense target gets its unit axis, so that the loss is one value per element
+        return y[..., None] if getattr(self, "elementwise_", False) else y
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -11,7 +11,7 @@ from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 
-from skweight._keras import EpochResampledData
+from skweight._keras import RowBatches
 from skweight.weighting import (
     ClassWeights,
     CostSensitiveWeights,
@@ -247,7 +247,7 @@ def test_epoch_dataset_gathers_batches_by_index():
     train = Resampler(RandomOverSampler(), per_epoch=True).prepare(
         X, y, weights, classes=CLASSES, random_state=0, normalize=False
     )
-    data = EpochResampledData(train, lambda t: t[:, None], batch_size=16, shuffle=True, seed=0)
+    data = RowBatches(train, lambda t: t[:, None], batch_size=16, shuffle=True, seed=0)
     n_rows = len(train.epoch_rows(0))
     assert len(data) == -(-n_rows // 16)
     Xb, yb, wb = data[0]

@@ -11,6 +11,11 @@ rows. It always does the same five things, in order:
    returns what to train on;
 5. finalise the weights: drop rows the strategy weighted 0 and scale to mean 1.
 
+Dense targets (one label or value per element of a row: masks, per-timestep labels) go through
+the same steps; a strategy that accepts them declares ``supports_dense_targets``. Their weights
+are those of ``skweight.weighting.elements``: per row or per element, times a per-class factor
+that is applied batch by batch.
+
 A strategy implements the hook through one of three families: a per-class strategy subclasses
 ``PerClassWeights`` and implements ``class_weight_vector``; a per-row strategy implements
 ``row_weights``; anything else (resampling) implements ``_fit_rows`` itself. A strategy that
@@ -28,6 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .._params import check_params
+from .elements import class_totals, count_labels
 
 
 @dataclass
@@ -38,12 +44,19 @@ class TrainingSet:
     strategy resamples at every epoch: then ``X``, ``y`` and ``sample_weight`` are the candidate
     rows and ``epoch_rows(epoch)`` returns the indices (into them, repeats allowed) that epoch
     trains on, so that no resampled copy of ``X`` is ever made.
+
+    For a dense target (``dense``: ``y`` holds one label or value per element of a row),
+    ``sample_weight`` is per row (n,) or per element (``y``'s shape), and ``class_weight``
+    (classifiers) is the per-class factor every element's weight is multiplied by; it is
+    applied batch by batch (``skweight.weighting.elements``), never expanded to ``y``'s size.
     """
 
     X: np.ndarray
     y: np.ndarray
     sample_weight: np.ndarray | None
     epoch_rows: Callable[[int], np.ndarray] | None = None
+    class_weight: np.ndarray | None = None
+    dense: bool = False
 
     def epoch_targets(self, epoch: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
         """Return the targets and weights of the rows one epoch trains on."""
@@ -54,9 +67,33 @@ class TrainingSet:
         return self.y[index], weights
 
     def mean_weight(self) -> float:
-        """Mean training weight over the rows an epoch sees (1 when unweighted)."""
-        _, weights = self.epoch_targets(0)
-        return 1.0 if weights is None else float(weights.mean())
+        """Mean training weight over the rows an epoch sees (1 when unweighted).
+
+        Dense targets: the mean over the elements with positive weight.
+        """
+        if not self.dense:
+            _, weights = self.epoch_targets(0)
+            return 1.0 if weights is None else float(weights.mean())
+        rows = None if self.epoch_rows is None else self.epoch_rows(0)
+        if self.y.dtype.kind == "f":  # dense regression: no classes, no ignored element
+            weights = self.sample_weight
+            if weights is None:
+                return 1.0
+            weights = weights if rows is None else weights[rows]
+            return float(weights[weights > 0].mean())
+        n_classes = (
+            len(self.class_weight) if self.class_weight is not None else int(self.y.max()) + 1
+        )
+        counts, mass = class_totals(
+            self.y, self.sample_weight, self.class_weight, n_classes, rows=rows
+        )
+        return float(mass.sum() / counts.sum()) if counts.sum() else 1.0
+
+    def counted_labels(self, n_classes: int) -> np.ndarray:
+        """The labels a per-class strategy counts: one per row, or one per counted element."""
+        if not self.dense:
+            return self.y
+        return count_labels(self.y, self.sample_weight, n_classes)
 
     def reweighted(self, factor: np.ndarray | None) -> TrainingSet:
         """The same rows with their weights multiplied by ``factor`` (None: unchanged)."""
@@ -64,22 +101,36 @@ class TrainingSet:
 
 
 def multiply_weights(first: np.ndarray | None, second: np.ndarray | None) -> np.ndarray | None:
-    """Product of two optional weight vectors (None means all ones)."""
+    """Product of two optional weights (None means all ones); per-row times per-element
+    weights broadcast the row's weight over its elements."""
     if first is None:
         return second
     if second is None:
         return first
+    if first.ndim != second.ndim:
+        if first.ndim > second.ndim:
+            first, second = second, first
+        first = first.reshape(first.shape + (1,) * (second.ndim - first.ndim))
     return first * second
 
 
 def drop_zero_weight_rows(
-    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None
+    X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, *, dense: bool = False
 ) -> TrainingSet:
-    """Remove rows whose ``sample_weight`` is 0, so that they cannot influence anything."""
-    if sample_weight is None or sample_weight.all():
-        return TrainingSet(X, y, sample_weight)
-    keep = sample_weight > 0
-    return TrainingSet(X[keep], y[keep], sample_weight[keep])
+    """Remove rows whose ``sample_weight`` is 0, so that they cannot influence anything.
+
+    A dense target's row goes when all its elements weigh 0 or are ignored.
+    """
+    keep = None
+    if sample_weight is not None and not sample_weight.all():
+        keep = sample_weight.reshape(len(sample_weight), -1).any(axis=1)
+    if dense and y.dtype.kind in "iu":
+        counted = (y.reshape(len(y), -1) >= 0).any(axis=1)
+        keep = counted if keep is None else keep & counted
+    if keep is None or keep.all():
+        return TrainingSet(X, y, sample_weight, dense=dense)
+    weights = None if sample_weight is None else sample_weight[keep]
+    return TrainingSet(X[keep], y[keep], weights, dense=dense)
 
 
 def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
@@ -87,6 +138,8 @@ def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
 
     Weights that end up all equal become None, so Keras runs its unweighted path.
     """
+    if train.dense:
+        return _finalize_dense(train, normalize=normalize)
     weights = train.sample_weight
     if weights is None:
         return train
@@ -103,8 +156,31 @@ def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
     return replace(train, X=X, y=y, sample_weight=weights)
 
 
-def target_kind(y: np.ndarray, classes: np.ndarray | None) -> str:
-    """``"continuous"`` (no classes), ``"multilabel"`` (a 2-D indicator) or ``"labels"``."""
+def _finalize_dense(train: TrainingSet, *, normalize: bool) -> TrainingSet:
+    """Dense targets: drop all-zero rows, then scale to mean 1 over the counted elements.
+
+    The scale goes into the class factor when there is one (no float copy of ``y``'s size).
+    """
+    class_weight = train.class_weight
+    if class_weight is not None and np.ptp(class_weight) == 0 and normalize:
+        class_weight = None  # equal class factors change nothing once normalised
+    train = replace(train, class_weight=class_weight)
+    if train.epoch_rows is None and train.sample_weight is not None:
+        kept = drop_zero_weight_rows(train.X, train.y, train.sample_weight, dense=True)
+        train = replace(train, X=kept.X, y=kept.y, sample_weight=kept.sample_weight)
+    if not normalize or (train.sample_weight is None and class_weight is None):
+        return train
+    scale = 1.0 / train.mean_weight()
+    if class_weight is not None:
+        return replace(train, class_weight=class_weight * scale)
+    return replace(train, sample_weight=train.sample_weight * scale)
+
+
+def target_kind(y: np.ndarray, classes: np.ndarray | None, dense: bool = False) -> str:
+    """``"continuous"`` (no classes), ``"dense"`` (one target per element of a row),
+    ``"multilabel"`` (a 2-D indicator) or ``"labels"``."""
+    if dense:
+        return "dense"
     if classes is None:
         return "continuous"
     return "multilabel" if y.ndim == 2 else "labels"
@@ -152,7 +228,7 @@ class WeightingStrategy(BaseEstimator):
     #: ``{parameter: [constraint, ...]}``, see ``skweight._params``.
     _parameter_constraints: ClassVar[dict[str, list]] = {}
 
-    _TEMPLATE = ("check_params", "prepare", "validation_weights", "make_loss")
+    _TEMPLATE = ("check_params", "prepare", "validation_weights", "validation_set", "make_loss")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -179,6 +255,7 @@ class WeightingStrategy(BaseEstimator):
         classes: np.ndarray | None,
         random_state: int | None,
         normalize: bool = True,
+        dense: bool = False,
     ) -> TrainingSet:
         """Return the rows, targets and final weights to train on.
 
@@ -194,11 +271,15 @@ class WeightingStrategy(BaseEstimator):
         random_state : int or None
             Seed of any random choice the strategy makes.
         normalize : bool, default=True
-            Scale the final weights to mean 1 over the rows an epoch trains on.
+            Scale the final weights to mean 1 over the rows an epoch trains on (dense
+            targets: over the elements that count).
+        dense : bool, default=False
+            ``y`` holds one target per element of each row (``IGNORED`` for an ignored label);
+            ``sample_weight`` may then also have ``y``'s shape.
         """
         self.check_params()
-        self._check_target(y, classes)
-        rows = drop_zero_weight_rows(X, y, sample_weight)
+        self._check_target(y, classes, dense)
+        rows = drop_zero_weight_rows(X, y, sample_weight, dense=dense)
         train = self._fit_rows(rows, classes=classes, random_state=random_state)
         if not self.resamples_rows and len(train.y) != len(rows.y):
             raise RuntimeError(
@@ -227,6 +308,26 @@ class WeightingStrategy(BaseEstimator):
         if normalize and weights.sum() > 0:
             weights = weights / weights.mean()
         return weights
+
+    def validation_set(self, rows: TrainingSet, *, normalize: bool = True) -> TrainingSet:
+        """The validation rows weighted for the weighted validation loss (after ``prepare``).
+
+        Rows: ``validation_weights``. Dense targets: the elements also carry the class factor
+        the strategy learnt (``class_weights_``), normalised over the counted elements.
+        """
+        weights = self.validation_weights(
+            rows.X, rows.y, rows.sample_weight, normalize=normalize and not rows.dense
+        )
+        if not rows.dense:
+            return replace(rows, sample_weight=weights)
+        class_weight = getattr(self, "class_weights_", None)
+        weighted = replace(rows, sample_weight=weights, class_weight=class_weight)
+        if not normalize or (weights is None and class_weight is None):
+            return weighted
+        scale = 1.0 / weighted.mean_weight()
+        if class_weight is not None:
+            return replace(weighted, class_weight=np.asarray(class_weight) * scale)
+        return replace(weighted, sample_weight=weights * scale)
 
     def make_loss(self, default_loss: Any, *, target_type: str) -> Any:
         """Return the loss to train with (after ``prepare``).
@@ -267,9 +368,15 @@ class WeightingStrategy(BaseEstimator):
         """Hook of strategies with ``changes_loss``: the loss that replaces ``default_loss``."""
         return default_loss
 
-    def _check_target(self, y: np.ndarray, classes: np.ndarray | None) -> None:
-        kind = target_kind(y, classes)
-        if kind == "continuous" and self.needs_classes:
+    def _check_target(self, y: np.ndarray, classes: np.ndarray | None, dense: bool) -> None:
+        kind = target_kind(y, classes, dense)
+        if kind == "dense" and not self.supports_dense_targets:
+            raise ValueError(
+                f"weighting={self!r} supports one target per row, not a y with one per element "
+                f"(shape {y.shape}); for masks and per-timestep targets use one of "
+                f"{_names_of(lambda s: s.supports_dense_targets, 'ClassWeights')}."
+            )
+        if classes is None and self.needs_classes:
             raise ValueError(
                 f"weighting={self!r} needs a classifier: it works on class labels, and a "
                 "regressor has none. Use sample_weight or a per-row strategy "
@@ -304,6 +411,7 @@ class PerClassWeights(WeightingStrategy):
 
     needs_classes = True
     supports_multilabel = False
+    supports_dense_targets = True
     balances_classes = True
 
     def class_weight_vector(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -311,7 +419,13 @@ class PerClassWeights(WeightingStrategy):
         raise NotImplementedError
 
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
-        self.class_weights_ = np.asarray(self.class_weight_vector(rows.y, classes), dtype=float)
+        labels = rows.counted_labels(len(classes))
+        self.class_weights_ = np.asarray(self.class_weight_vector(labels, classes), dtype=float)
+        if rows.dense:  # applied batch by batch, from each element's label
+            factor = self.class_weights_
+            if rows.class_weight is not None:
+                factor = rows.class_weight * factor
+            return replace(rows, class_weight=factor)
         return super()._fit_rows(rows, classes=classes, random_state=random_state)
 
     def row_weights(self, X, y) -> np.ndarray | None:

@@ -87,7 +87,7 @@ class ClassWeights(PerClassWeights):
         return weights
 
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
-        if rows.y.ndim == 1:
+        if rows.y.ndim == 1 or rows.dense:
             return super()._fit_rows(rows, classes=classes, random_state=random_state)
         if self.class_weight != "balanced":
             raise ValueError(

@@ -83,6 +83,7 @@ class FocalLoss(WeightingStrategy):
     """
 
     needs_classes = True
+    supports_dense_targets = True
     changes_loss = True
 
     _parameter_constraints = {
@@ -109,10 +110,11 @@ class FocalLoss(WeightingStrategy):
         self.alpha = alpha
 
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
-        if rows.y.ndim == 2:  # multi-label indicator: one binary problem per label
+        if rows.y.ndim == 2 and not rows.dense:  # multi-label: one binary problem per label
             self.positive_fraction_ = rows.y.mean(axis=0)
-        else:
-            self.class_counts_ = np.bincount(rows.y, minlength=len(classes))
+        else:  # one label per row, or per counted element of a dense target
+            labels = rows.counted_labels(len(classes))
+            self.class_counts_ = np.bincount(labels, minlength=len(classes))
         return rows
 
     def _balanced_alpha(self, family: str) -> Any:

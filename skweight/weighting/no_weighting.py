@@ -16,3 +16,5 @@ class NoWeighting(WeightingStrategy):
 
     See also the guide page [How do weights enter the loss?](weights-in-the-loss.md).
     """
+
+    supports_dense_targets = True

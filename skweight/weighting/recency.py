@@ -15,6 +15,11 @@ def feature_column(X: np.ndarray, column, name: str) -> np.ndarray:
     """Return column ``column`` of ``X``, or raise an error naming the parameter ``name``."""
     if isinstance(column, bool) or not isinstance(column, numbers.Integral):
         raise ValueError(f"{name} must be the integer index of a column of X; got {column!r}.")
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name}={column} names a column of a 2-D X; X has shape {X.shape}. Pass a function "
+            "of X that returns one value per row instead."
+        )
     if not -X.shape[1] <= column < X.shape[1]:
         raise ValueError(f"{name}={column} is out of range: X has {X.shape[1]} column(s).")
     values = np.asarray(X[:, column], dtype=np.float64)
@@ -46,6 +51,8 @@ class RecencyWeights(WeightingStrategy):
         when it holds out a validation split; the weighted ``val_loss`` uses the validation
         rows' own order (or times).
     """
+
+    supports_dense_targets = True
 
     _parameter_constraints = {
         "half_life": [Interval(numbers.Real, 0, None, closed="neither")],

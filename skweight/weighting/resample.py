@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from .._params import Bool, Satisfies
 from .base import TrainingSet, WeightingStrategy
+from .elements import class_totals, row_labels_rarest
 from .registry import Candidate, register_strategy
 
 
@@ -83,6 +84,13 @@ class Resampler(WeightingStrategy):
     which keep their weight, and synthetic rows, which get the mean weight of their class among
     the training rows; a warning says so when ``sample_weight`` is not uniform.
 
+    Images, sequences (``X`` of rank > 2) and dense targets are resampled by row: the sampler
+    runs on row numbers, so it must select existing rows (``RandomOverSampler``,
+    ``RandomUnderSampler``); a sampler that synthesises feature rows (SMOTE and kin) is refused.
+    A dense target's row is resampled by the rarest class among its elements (classes ranked
+    by their element count over all training rows): a row whose mask is empty has the
+    background class, so an under-sampler drops empty masks first.
+
     The network learns the resampled class mix; the estimator records it in
     ``training_prior_`` (for ``per_epoch``, the mix of one epoch), which ``prior_correction``
     undoes.
@@ -96,6 +104,7 @@ class Resampler(WeightingStrategy):
 
     needs_classes = True
     supports_multilabel = False
+    supports_dense_targets = True
     resamples_rows = True
     balances_classes = True
 
@@ -146,12 +155,33 @@ class Resampler(WeightingStrategy):
     # ------------------------------------------------------------------ strategy interface
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
         sampler = self._fresh_sampler(random_state)
+        labels = (
+            row_labels_rarest(rows.y, rows.sample_weight, len(classes)) if rows.dense else rows.y
+        )
         if self.per_epoch:
-            train = self._prepare_per_epoch(sampler, rows, random_state)
+            train = self._prepare_per_epoch(sampler, rows, labels, random_state)
+        elif rows.dense or rows.X.ndim != 2:
+            train = self._prepare_by_row(sampler, rows, labels)
         else:
             train = self._prepare_once(sampler, rows)
         self._record_class_ratio(rows, train, len(classes))
         return train
+
+    def _prepare_by_row(self, sampler: Any, rows: TrainingSet, labels: np.ndarray):
+        """Resample row numbers (images, sequences, dense targets): rows are taken whole."""
+        row_numbers = np.arange(len(labels)).reshape(-1, 1)
+        self._resample(sampler, row_numbers, labels)
+        index = getattr(sampler, "sample_indices_", None)
+        if index is None:
+            raise ValueError(
+                f"weighting={self.sampler!r} synthesises feature rows, which needs a 2-D X of "
+                f"features and one label per row; here X has shape {rows.X.shape} and y "
+                f"{rows.y.shape}. Use a sampler that selects rows (RandomOverSampler, "
+                "RandomUnderSampler), or class weights."
+            )
+        index = np.asarray(index, dtype=np.intp)
+        weights = None if rows.sample_weight is None else rows.sample_weight[index]
+        return TrainingSet(rows.X[index], rows.y[index], weights, dense=rows.dense)
 
     def _prepare_once(self, sampler: Any, rows: TrainingSet) -> TrainingSet:
         X_res, y_res = self._resample(sampler, rows.X, rows.y)
@@ -165,18 +195,31 @@ class Resampler(WeightingStrategy):
         return TrainingSet(X_res, y_res, _carry_weights(rows, X_res, y_res, self.sampler))
 
     def _prepare_per_epoch(
-        self, sampler: Any, rows: TrainingSet, random_state: int | None
+        self, sampler: Any, rows: TrainingSet, labels: np.ndarray, random_state: int | None
     ) -> TrainingSet:
         base_seed = (
             int(np.random.SeedSequence().generate_state(1)[0])
             if random_state is None
             else random_state
         )
-        epoch_rows = _EpochRows(self, sampler, rows.y, base_seed)
+        epoch_rows = _EpochRows(self, sampler, labels, base_seed)
         epoch_rows(0)  # fail early, with a clear error, if the sampler cannot select rows
-        return TrainingSet(rows.X, rows.y, rows.sample_weight, epoch_rows=epoch_rows)
+        return TrainingSet(
+            rows.X, rows.y, rows.sample_weight, epoch_rows=epoch_rows, dense=rows.dense
+        )
 
     def _record_class_ratio(self, before: TrainingSet, after: TrainingSet, n_classes: int):
+        if before.dense:  # the class mass of the elements, before and after
+            after_rows = None if after.epoch_rows is None else after.epoch_rows(0)
+            _, mass_before = class_totals(before.y, before.sample_weight, None, n_classes)
+            _, mass_after = class_totals(
+                after.y, after.sample_weight, None, n_classes, rows=after_rows
+            )
+            self.class_weights_ = np.divide(
+                mass_after / mass_after.sum(), mass_before / mass_before.sum(),
+                out=np.ones(n_classes), where=mass_before > 0,
+            )  # fmt: skip
+            return
         y, weights = after.epoch_targets(0)
         mass_after = np.bincount(y, weights=weights, minlength=n_classes)
         mass_before = np.bincount(before.y, weights=before.sample_weight, minlength=n_classes)
@@ -187,7 +230,7 @@ class Resampler(WeightingStrategy):
     def row_weights(self, X, y) -> np.ndarray | None:
         """Validation rows weigh what resampling multiplied their class's weight by."""
         ratio = getattr(self, "class_weights_", None)
-        return None if ratio is None else ratio[y]
+        return None if ratio is None or y.ndim != 1 else ratio[y]
 
 
 class _EpochRows:

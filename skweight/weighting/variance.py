@@ -40,6 +40,8 @@ class InverseVarianceWeights(WeightingStrategy):
         weight; variances must not be negative.
     """
 
+    supports_dense_targets = True
+
     _parameter_constraints = {
         "variance": [Interval(numbers.Integral), Satisfies(callable, "a callable")],
         "std": [Bool],
