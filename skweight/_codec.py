@@ -67,6 +67,13 @@ def allowed_classes() -> dict[str, type]:
     return allowed
 
 
+def allowed_functions() -> dict[str, Any]:
+    """The build functions a save may name: skweight's own networks (``skweight.networks``)."""
+    from . import networks
+
+    return {f"skweight.networks.{name}": getattr(networks, name) for name in networks.__all__}
+
+
 class Writer:
     """Encode Python values as JSON, writing arrays to ``.npy`` files beside it."""
 
@@ -105,9 +112,13 @@ class Writer:
             return {"$keras_model": MODEL_PARAM}
         if type(value) in self.allowed:
             return self._object(value, where)
+        for name, function in allowed_functions().items():
+            if value is function:
+                return {"$function": name}
         raise TypeError(
             f"save: {where}={_short(value)} is not plain data (None, numbers, strings, lists, "
-            "dicts, arrays, skweight strategies or imbalanced-learn samplers); skweight saves no "
+            "dicts, arrays, skweight strategies, imbalanced-learn samplers or skweight.networks "
+            "build functions); skweight saves no "
             "code. Leave it out with save(..., exclude=[...]) and pass it to load(), or use "
             "pickle/joblib for files you trust."
         )
@@ -165,6 +176,14 @@ class Reader:
             return dtype
         if "$object" in value:
             return self._object(value, where)
+        if "$function" in value:
+            functions = allowed_functions()
+            if value["$function"] not in functions:
+                raise ValueError(
+                    f"load: {where} names the function {value['$function']!r}, which is not one "
+                    "of skweight.networks' build functions."
+                )
+            return functions[value["$function"]]
         if "$keras_model" in value and where == "parameter model":
             return load_keras(self.folder / MODEL_PARAM)
         raise ValueError(f"load: {where} holds an unexpected value {_short(value)}.")

@@ -407,6 +407,7 @@ class BaseWeightedKeras(BaseEstimator):
 
     def _output_hint(self) -> str:
         return ""
+
     _target_validation_kwargs: dict[str, Any] = {}
 
     def _encode_target(self, y, *, reset: bool, classes=None) -> np.ndarray:

@@ -40,10 +40,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     ----------
     model : callable, keras.Model, or None
         A function that returns a ``keras.Model``. It receives, by the names in its signature,
-        any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
-        ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
-        A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
-        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
+        any of ``n_features_in_``, ``X_shape_`` (the shape of ``X`` at fit, so that
+        ``keras.Input(shape=X_shape_[1:])`` fits), ``X_dtype_``, ``n_classes_``,
+        ``n_outputs_``, ``target_type_``, ``target_shape_``, ``classes_``, ``meta`` (a dict of
+        all of these) and its own ``model__*`` parameters. ``skweight.networks`` has small
+        ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
+        at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
+        and ``dropout`` (flattening rows that are images or sequences).
     weighting : None, str, dict, WeightingStrategy or imbalanced-learn sampler
         How rows are weighted in the loss: ``None``, ``"balanced"``, a ``{class: weight}``
         dict, ``"effective_number"``, ``"focal"``, a strategy object or a sampler (see
@@ -88,6 +91,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Make ``predict_proba`` undo the class-prior shift that weighting or resampling
         caused (see ``skweight.prior.correct_prior``), so probabilities refer to the real
         class mix. Off by default, so predictions show the strategy's effect.
+    dense_target : "auto" or bool
+        Whether ``y`` holds one class label per element of each row (a mask (n, h, w) or
+        (n, h, w, 1), per-timestep labels (n, T)): then ``predict`` returns ``y``'s shape,
+        ``predict_proba`` ``y``'s shape plus (n_classes,), ``sample_weight`` may be per row or
+        per element, and class weights are pooled over the elements of the training rows
+        (see [Pixelwise weights for segmentation](pixel-weights.md)). ``"auto"``: a ``y`` of
+        rank 3 or more, or a 2-D ``y`` of labels that is not a 0/1 indicator matrix. True also
+        makes a 2-D 0/1 ``y`` one label per element (per-timestep binary) rather than
+        multi-label. False: one label (or one per label, multi-label) per row.
+    ignore_label : label or None
+        A label that stands for "unknown" (e.g. 255 for void pixels): its elements (or rows)
+        weigh 0 in training, count in no class weight, and are left out of ``score``; it is not
+        a class.
     **routed_params : dict
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
         ``predict__*`` keyword parameters, routed to what their prefix names.
@@ -104,6 +120,16 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Multi-label targets only: the dtype of the indicator matrix ``y``, which ``predict``
         returns.
     n_features_in_ : int
+        ``X.shape[1]`` (for images, their height).
+    X_shape_ : tuple of int
+        The shape of ``X`` at the last fit.
+    X_dtype_ : numpy.dtype
+        The dtype rows reach the network in: float32, or the integers of ``X`` (token ids)
+        when ``model`` is given.
+    elementwise_ : bool
+        Whether ``y`` holds one target per element of each row (see ``dense_target``).
+    target_shape_ : tuple of int
+        The shape of one row's ``y`` at fit (``()`` for one label per row).
     feature_names_in_ : ndarray of str
         Only when ``X`` had string column names.
     model_ : keras.Model
@@ -166,7 +192,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), or None
             Every class; needed on the first call if ``y`` may not contain them all.
@@ -180,18 +206,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes, partial=True)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Return class probabilities of shape (n_samples, n_classes).
+        """Return class probabilities of shape (n_samples, n_classes) (dense targets: per element).
 
         For a multi-label target: the probability of each label, shape (n_samples, n_labels).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            A 2-D table with the columns the estimator was fitted on.
+        X : array-like of shape (n_samples, ...)
+            Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            For a dense target: ``y``'s shape plus (n_classes,).
         """
         outputs = self._forward(X)  # float32, the output units on the last axis
         logits = bool(getattr(self, "from_logits_", False))
@@ -210,12 +237,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            A 2-D table with the columns the estimator was fitted on.
+        X : array-like of shape (n_samples, ...)
+            Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
+            For a dense target: ``y``'s shape.
         """
         proba = self.predict_proba(X)
         if self._multilabel:
@@ -252,8 +280,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         if reset:
             self.elementwise_ = False
             self.target_shape_ = tuple(np.shape(y)[1:])
-        if np.ndim(y) >= 3 or getattr(self, "elementwise_", False) or (
-            reset and self._dense_target(y, warm=False)
+        if (
+            np.ndim(y) >= 3
+            or getattr(self, "elementwise_", False)
+            or (reset and self._dense_target(y, warm=False))
         ):
             return self._encode_dense(y, reset=reset)
         check_classification_targets(y)

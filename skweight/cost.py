@@ -221,9 +221,7 @@ def expected_cost(
         The expected cost per row (lower is better).
     """
     if np.ndim(y_true) >= 2 and np.ndim(y_pred) >= 2:  # dense: every element is scored
-        y_true, y_pred, sample_weight = flatten_scored(
-            y_true, y_pred, sample_weight, ignore_label
-        )
+        y_true, y_pred, sample_weight = flatten_scored(y_true, y_pred, sample_weight, ignore_label)
     elif ignore_label is not None:
         y_true, y_pred, sample_weight = flatten_scored(
             column_or_1d(y_true), column_or_1d(y_pred), sample_weight, ignore_label

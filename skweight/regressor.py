@@ -24,10 +24,13 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     ----------
     model : callable, keras.Model, or None
         A function that returns a ``keras.Model``. It receives, by the names in its signature,
-        any of ``n_features_in_``, ``n_classes_``, ``n_outputs_``, ``target_type_``,
-        ``classes_``, ``meta`` (a dict of all of these) and its own ``model__*`` parameters.
-        A ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
-        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout``.
+        any of ``n_features_in_``, ``X_shape_`` (the shape of ``X`` at fit, so that
+        ``keras.Input(shape=X_shape_[1:])`` fits), ``X_dtype_``, ``n_classes_``,
+        ``n_outputs_``, ``target_type_``, ``target_shape_``, ``classes_``, ``meta`` (a dict of
+        all of these) and its own ``model__*`` parameters. ``skweight.networks`` has small
+        ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
+        at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
+        and ``dropout`` (flattening rows that are images or sequences).
     weighting : None or WeightingStrategy
         How rows are weighted in the loss: ``None``, or a per-row strategy such as
         ``RecencyWeights`` or ``InverseVarianceWeights`` (see
@@ -68,6 +71,14 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         effective learning rate does not depend on the weighting strategy.
     prior_correction : bool
         Has no effect on a regressor (there is no class prior to correct).
+    dense_target : "auto" or bool
+        Whether ``y`` holds one value per element of each row (an image (n, h, w), a sequence
+        (n, T) with ``True``): then the network outputs (n, ..., 1), ``predict`` returns
+        ``y``'s shape and ``sample_weight`` may be per element (an uncertainty map).
+        ``"auto"``: a ``y`` of rank 3 or more; a 2-D ``y`` stays multi-output.
+    ignore_label : None
+        Class labels only; a regressor refuses anything but None (weight the elements to
+        leave out 0 instead).
     **routed_params : dict
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
         ``predict__*`` keyword parameters, routed to what their prefix names.
@@ -79,6 +90,16 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         ``"continuous"`` (``y`` of shape (n_samples,)) or ``"continuous-multioutput"`` (``y``
         of shape (n_samples, n_outputs), which ``predict`` returns).
     n_features_in_ : int
+        ``X.shape[1]`` (for images, their height).
+    X_shape_ : tuple of int
+        The shape of ``X`` at the last fit.
+    X_dtype_ : numpy.dtype
+        The dtype rows reach the network in: float32, or the integers of ``X`` (token ids)
+        when ``model`` is given.
+    elementwise_ : bool
+        Whether ``y`` holds one target per element of each row (see ``dense_target``).
+    target_shape_ : tuple of int
+        The shape of one row's ``y`` at fit (``()`` for one label per row).
     model_ : keras.Model
     weighting_ : WeightingStrategy
     history_ : dict of list
@@ -91,7 +112,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), or None
             Per-row weights, multiplied with the weighting strategy's weights.
@@ -107,8 +128,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            A 2-D table with the columns the estimator was fitted on.
+        X : array-like of shape (n_samples, ...)
+            Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
 
         Returns
         -------

@@ -32,7 +32,7 @@ CASES = [
         "y-2d-continuous-classifier",
         lambda c: c.fit(y=np.c_[c.X[:, 0], c.X[:, 1]]),
         ValueError,
-        "y should be a 1d array",
+        "y has non-integer float values",
     ),
     # ---------------------------------------------------------------- sample_weight
     _case(

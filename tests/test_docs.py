@@ -323,14 +323,14 @@ def test_home_page_links_every_question():
 
 
 @pytest.mark.parametrize("shape", [(8, 4, 4, 1), (8, 5, 3)], ids=["images", "sequences"])
-def test_stated_scope_x_is_a_2d_table(shape):
-    """docs/scope.md says X must be rows x features today: images and sequences are
-    refused before training, not guessed at."""
-    X = np.zeros(shape)
+def test_stated_scope_rows_of_any_shape(shape):
+    """docs/scope.md says rows may be images or sequences: both estimators train on them with
+    the built-in network (which flattens them) and predict one value per row."""
+    X = np.random.default_rng(0).normal(size=shape)
     y = np.array([0, 1] * 4)
     for estimator in (skweight.WeightedKerasClassifier, skweight.WeightedKerasRegressor):
-        with pytest.raises(ValueError, match=f"Found array with dim {len(shape)}"):
-            estimator(epochs=1).fit(X, y)
+        model = estimator(epochs=1, hidden_layer_sizes=(4,), random_state=0).fit(X, y)
+        assert model.predict(X).shape == (8,)
 
 
 def test_api_entries_link_a_guide_page():

@@ -117,5 +117,5 @@ def test_saved_network_must_match_the_saved_estimator(fitted, binary_data, tmp_p
     keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(inputs)).save(
         path / "model.keras"
     )
-    with pytest.raises(ValueError, match="load: The network does not take rows of 6 features"):
+    with pytest.raises(ValueError, match=r"load: The network does not take rows of shape \(6,\)"):
         load(path)

@@ -14,7 +14,8 @@ from sklearn.datasets import make_classification
 
 from skweight import WeightedKerasClassifier, WeightedKerasRegressor
 from skweight._params import InvalidParameterError
-from skweight.weighting import WeightingStrategy, registered_strategies
+from skweight.weighting import TrainingSet, WeightingStrategy, registered_strategies
+from skweight.weighting.elements import batch_weights
 
 pytestmark = pytest.mark.core
 
@@ -134,6 +135,48 @@ def test_capabilities_are_what_the_class_declares(cls, strategy, data):
             _prepare(strategy, X, labels, None, classes=np.arange(3))
     if not cls.resamples_rows:
         assert len(_prepare(strategy, X, y, None).y) == len(y)
+
+
+def _dense(data):
+    """The rows with a 4x4 mask each: pixels of class 1 where a row's features say so."""
+    X, y, w = data
+    grid = np.linspace(-1.5, 1.5, 16).reshape(4, 4)
+    masks = ((X[:, 1, None, None] + grid) > 1.0).astype(np.int64)
+    masks[y == 0] = 0  # the class-0 rows have empty masks, as most images in segmentation
+    return X, masks, np.repeat(w[:, None, None], 16, axis=1).reshape(masks.shape)
+
+
+@pytest.mark.parametrize(("cls", "strategy"), EXAMPLES)
+def test_dense_targets_are_weighted_per_element_or_refused(cls, strategy, data):
+    X, masks, pixel_w = _dense(data)
+
+    def prepare():
+        return _quietly(
+            lambda: strategy.prepare(X, masks, pixel_w, classes=BINARY, random_state=3, dense=True)
+        )
+
+    if not cls.supports_dense_targets:
+        with pytest.raises(ValueError, match="not a y with one per element"):
+            prepare()
+        return
+    try:
+        train = prepare()
+    except ValueError as exc:  # a resampler whose sampler invents rows cannot take masks
+        assert cls.resamples_rows and "a sampler that selects rows" in str(exc)
+        return
+    assert train.dense and train.y.shape[1:] == (4, 4)
+    rows = np.arange(len(train.y)) if train.epoch_rows is None else train.epoch_rows(0)
+    weights = batch_weights(train.y[rows], _take(train.sample_weight, rows), train.class_weight)
+    if weights is not None:
+        assert weights.shape == (len(rows), 4, 4)
+        assert np.isfinite(weights).all() and (weights >= 0).all()
+        assert weights[weights > 0].mean() == pytest.approx(1.0, rel=1e-5)  # normalised
+    val = strategy.validation_set(TrainingSet(X, masks, pixel_w, dense=True))
+    assert val.dense and len(val.y) == len(masks)
+
+
+def _take(weights, rows):
+    return None if weights is None else weights[rows]
 
 
 @pytest.mark.parametrize(("cls", "strategy"), EXAMPLES)
