@@ -51,6 +51,8 @@ def load_digit_images(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return scikit-learn's handwritten digits as images, one digit against the rest.
 
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
     Parameters
     ----------
     minority_digit : int, default=9
@@ -139,6 +141,8 @@ def make_segmentation(
     random_state: int | np.random.Generator = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return a synthetic binary segmentation set: images with few small bright discs.
+
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
 
     Each image is a smooth random background (Gaussian values on a coarse grid of knots,
     standard deviation ``BACKGROUND_STD``, interpolated smoothly between them) plus Gaussian

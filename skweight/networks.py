@@ -31,6 +31,8 @@ def small_cnn(
 ) -> keras.Model:
     """A convolutional classifier of images (n, h, w, c): one prediction per image.
 
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
     Parameters
     ----------
     X_shape_ : tuple of int
@@ -57,6 +59,8 @@ def small_unet(
     X_shape_: tuple[int, ...], n_classes_: int | None = None, filters: Sequence[int] = (8, 16)
 ) -> keras.Model:
     """A small U-Net: one prediction per pixel of images (n, h, w, c).
+
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
 
     An encoder of 3x3 convolutions and 2x2 pooling, one level per entry of ``filters``, a
     decoder that upsamples and concatenates the encoder's features of the same size, and a 1x1
@@ -131,6 +135,8 @@ def sequence_tagger(
 ) -> keras.Model:
     """One prediction per timestep of sequences (n, T, f) or token ids (n, T).
 
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
     Parameters
     ----------
     X_shape_ : tuple of int
@@ -155,8 +161,21 @@ def sequence_classifier(
     layer: str = "conv1d",
     vocabulary: int | None = None,
 ) -> keras.Model:
-    """One prediction per sequence (n, T, f) or token-id row (n, T); parameters as for
-    ``sequence_tagger``, pooled over time before the output layer."""
+    """One prediction per sequence (n, T, f) or token-id row (n, T), pooled over time.
+
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
+    Parameters
+    ----------
+    X_shape_ : tuple of int
+    n_classes_ : int or None
+    X_dtype_ : numpy dtype or None
+    units : int
+        Width of the recurrent or convolutional layer (and of the token embedding).
+    layer : "conv1d" or "lstm"
+    vocabulary : int or None
+        Number of distinct token ids, for integer X of shape (n, T).
+    """
     units_out, activation = _head(n_classes_)
     inputs, hidden = _sequence_body(X_shape_, X_dtype_, vocabulary, int(units), layer)
     hidden = keras.layers.GlobalAveragePooling1D()(hidden)

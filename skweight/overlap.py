@@ -47,6 +47,8 @@ def dice_score(
 ) -> float | np.ndarray:
     """Return the Dice score, pooled over all elements of all rows (F1 of the elements).
 
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
     The Dice score of a class is ``2 |A & B| / (|A| + |B|)`` for the elements ``A`` that are
     truly of the class and ``B`` that are predicted to be. Computed over every element of
     every row together (a data-set-level Dice, not a mean over images), it equals
@@ -97,6 +99,8 @@ def jaccard_score(
 ) -> float | np.ndarray:
     """Return the Jaccard score (intersection over union), pooled over all elements of all rows.
 
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
+
     The Jaccard score of a class is ``|A & B| / |A | B|`` for the elements ``A`` that are
     truly of the class and ``B`` that are predicted to be; for one class it is
     ``dice / (2 - dice)``. Computed over every element of every row together (a data-set-level
@@ -143,6 +147,8 @@ def make_overlap_scorer(
     ignore_label: Any = None,
 ) -> Callable:
     """Return a scikit-learn scorer of the pooled Dice or Jaccard score (greater is better).
+
+    See also the guide page [How do I weight pixels for segmentation?](pixel-weights.md).
 
     Use it as ``scoring=`` in ``GridSearchCV`` or ``cross_validate`` with an estimator whose
     ``predict`` returns labels of the shape of ``y`` (masks of shape (n, height, width), say).
