@@ -285,7 +285,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             or getattr(self, "elementwise_", False)
             or (reset and self._dense_target(y, warm=False))
         ):
-            return self._encode_dense(y, reset=reset)
+            return self._encode_dense(y, reset=reset, classes=classes)
         check_classification_targets(y)
         if y.ndim == 2 or (self._multilabel and not reset):
             return self._encode_indicator(y, reset=reset)
@@ -324,7 +324,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
         return encoded
 
-    def _encode_dense(self, y, *, reset: bool) -> np.ndarray:
+    def _encode_dense(self, y, *, reset: bool, classes=None) -> np.ndarray:
         """Class indices per element (``IGNORED`` for ``ignore_label``), trailing 1 dropped."""
         y = np.asarray(y)
         if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
@@ -334,8 +334,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
         core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
         ignored = None if self.ignore_label is None else core == self.ignore_label
+        if classes is not None:
+            classes = _check_classes(classes, None if reset else self.classes_)
         if reset:
             labels = np.unique(core if ignored is None else core[~ignored])
+            labels = labels if classes is None else classes
             if len(labels) < 2:
                 raise ValueError(
                     f"y contains only {labels.tolist()} (ignore_label={self.ignore_label!r} "

@@ -164,6 +164,16 @@ def test_two_dimensional_binary_labels_are_multilabel_unless_dense(sequences):
     assert clf.elementwise_ and clf.predict(X).shape == y.shape
 
 
+def test_partial_fit_on_masks_with_every_class_named(masks):
+    X, y = masks
+    empty = np.flatnonzero(y.reshape(len(y), -1).max(axis=1) == 0)
+    clf = WeightedKerasClassifier(small_unet, model__filters=(4, 8), **TINY)
+    clf.partial_fit(X[empty], y[empty], classes=[0, 1])  # only background in this batch
+    clf.partial_fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, [0, 1])
+    assert clf.predict_proba(X).shape == y.shape + (2,) and len(clf.history_["loss"]) == 2
+
+
 def test_string_labels_per_element(sequences):
     X, _, steps = sequences
     y = np.array(["low", "mid", "high"])[steps]
