@@ -7,6 +7,7 @@ from .cost import expected_cost, make_cost_scorer
 from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
 from .regressor import WeightedKerasRegressor
 from .result import ComparisonResult
+from .rows import LazyRows
 from .weighting import (
     ClassWeights,
     CostSensitiveWeights,
@@ -30,6 +31,7 @@ __all__ = [
     "EffectiveNumberWeights",
     "FocalLoss",
     "InverseVarianceWeights",
+    "LazyRows",
     "MinimumCostClassifier",
     "NoWeighting",
     "RecencyWeights",

@@ -31,6 +31,7 @@ from ._grouped import NetworkSpec, mlp_initial_weights
 from ._keras import check_hidden_layer_sizes, make_loss, make_optimizer
 from ._routing import check_routed_params, routed
 from .prior import correct_prior
+from .rows import is_lazy
 
 
 class NotFusableError(ValueError):
@@ -117,10 +118,10 @@ def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
                 X = prefix.fit_transform(X, y, sample_weight=sample_weight)
     settings = clf._check_params(clf.epochs, warm=False)
     data = clf._check_data(X, y, sample_weight, False, None)
-    if data.X.ndim != 2 or data.dense:
+    if data.X.ndim != 2 or data.dense or is_lazy(data.X):
         raise NotFusableError(
-            "X has shape " + str(data.X.shape) + " (only 2-D tables with one label per row are "
-            "fused)"
+            "X has shape " + str(data.X.shape) + " (only 2-D tables in memory with one label per "
+            "row are fused)"
         )
     train, _ = clf._prepare_rows(data, settings)  # validation rows only feed history_
     spec = network_spec(clf)

@@ -36,6 +36,7 @@ import numpy as np
 from keras.initializers import GlorotUniform
 
 from ._params import InvalidParameterError
+from .rows import LazyRows
 from .weighting.base import TrainingSet
 from .weighting.elements import batch_weights
 
@@ -285,6 +286,28 @@ def check_hidden_layer_sizes(sizes) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------- training data
+def take_rows(X, rows) -> np.ndarray:
+    """Rows ``rows`` of ``X`` as an array; rows on disk are read, cast and checked here."""
+    if not isinstance(X, LazyRows):
+        return X[rows]
+    values = X.read(rows)
+    if values.dtype.kind in "iu":
+        return values
+    values = values.astype("float32", copy=False)
+    if not np.isfinite(values).all():
+        bad = np.flatnonzero(~np.isfinite(values.reshape(len(values), -1)).all(axis=1))
+        raise ValueError(
+            f"X (read from {type(X.source).__name__}) has NaN or infinite values in row(s) "
+            f"{np.asarray(rows)[bad][:5].tolist()} of the rows read; skweight needs finite "
+            "features."
+        )
+    return values
+
+
+#: Threads that read the batches of rows on disk ahead of training.
+LAZY_READ_WORKERS = 2
+
+
 class RowBatches(keras.utils.PyDataset):
     """A Keras dataset that gathers each batch by row index and builds its weights.
 
@@ -315,7 +338,8 @@ class RowBatches(keras.utils.PyDataset):
         seed: int | None,
         per_row_weights: bool = False,
     ):
-        super().__init__()
+        lazy = isinstance(train.X, LazyRows)  # read ahead, in threads, while Keras trains
+        super().__init__(workers=LAZY_READ_WORKERS if lazy else 1)
         self.train = train
         self.target = target
         self.batch_size = batch_size
@@ -339,7 +363,7 @@ class RowBatches(keras.utils.PyDataset):
 
     def __getitem__(self, batch: int) -> tuple[np.ndarray, ...]:
         rows = self._index[batch * self.batch_size : (batch + 1) * self.batch_size]
-        X = self.train.X[rows]
+        X = take_rows(self.train.X, rows)
         labels = self.train.y[rows]
         y = self.target(labels)
         weights = self.train.sample_weight
@@ -382,7 +406,7 @@ def keras_fit_data(
     Arrays for an ordinary training set; a ``RowBatches`` when the strategy resamples at every
     epoch or the target is dense.
     """
-    if train.epoch_rows is not None or train.dense:
+    if train.epoch_rows is not None or train.dense or isinstance(train.X, LazyRows):
         data = row_batches(train, target, loss, batch_size=batch_size, shuffle=shuffle, seed=seed)
         return {"x": data, "shuffle": False}  # the dataset shuffles its own rows, if asked
     weights = train.sample_weight
@@ -417,11 +441,14 @@ def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None
     n_rows = X.shape[0]
     outputs = []
     n_pipelined = 0
-    if keras.backend.backend() == "jax" and n_rows >= PIPELINED_MIN_CHUNKS * limit:
+    lazy = isinstance(X, LazyRows)
+    if not lazy and keras.backend.backend() == "jax" and n_rows >= PIPELINED_MIN_CHUNKS * limit:
         n_pipelined = n_rows - n_rows % limit
         outputs.append(np.asarray(model.predict(X[:n_pipelined], batch_size=limit, verbose=0)))
     for start in range(n_pipelined, n_rows, limit):
-        chunk = X[start : start + limit]
+        chunk = take_rows(X, np.arange(start, min(start + limit, n_rows)) if lazy else slice(
+            start, start + limit
+        ))
         size = chunk.shape[0]
         padded = _bucket(size, limit)
         if padded != size:

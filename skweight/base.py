@@ -21,12 +21,12 @@ from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
-    validate_data,
 )
 
 from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
 from ._fitted_state import FittedState
 from ._holdout import split_validation
+from ._input_rows import check_rows
 from ._keras import (
     check_hidden_layer_sizes,
     check_learning_rate,
@@ -43,12 +43,11 @@ from ._params import Bool, Interval, Options, check_params
 from ._routing import ROUTED_CONSTRAINTS, check_routed_params, is_routed, routed
 from ._validation import (
     check_callbacks,
-    check_features,
     check_sample_weight,
     check_training_weights,
-    features_dtype,
     seed_from,
 )
+from .rows import is_lazy
 from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
 
 __all__ = ["BaseWeightedKeras", "default_compile_kwargs"]
@@ -221,19 +220,34 @@ class BaseWeightedKeras(BaseEstimator):
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
         """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
         dense = self._dense_target(y, warm)
-        if dense:
-            X, y = self._validate_rows(X, reset=not warm), check_array(
-                y, ensure_2d=False, allow_nd=True, dtype=None, ensure_all_finite=False,
-                input_name="y",
+        if dense or is_lazy(X):
+            X = check_rows(self, X, reset=not warm)
+            y = check_array(
+                np.asarray(y), ensure_2d=False, allow_nd=True, dtype=None,
+                ensure_all_finite=dense, input_name="y",
             )  # fmt: skip
             check_consistent_length(X, y)
+            if not dense:
+                y = self._validate_lazy_target(y)
         else:
-            X, y = self._validate_data(check_features(X), y, reset=not warm)
-            self._record_rows(X, reset=not warm)
-            X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
+            X, y = check_rows(self, X, reset=not warm, y=y, **self._target_checks(y))
+        X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
         y = self._encode_target(y, reset=not warm, classes=classes)
         shape = y.shape if dense else None
         return TrainingSet(X, y, check_sample_weight(sample_weight, X, shape), dense=dense)
+
+    def _target_checks(self, y) -> dict[str, Any]:
+        """scikit-learn's checks of a per-row ``y`` (``multi_output``, ``y_numeric``)."""
+        return self._target_validation_kwargs
+
+    def _validate_lazy_target(self, y: np.ndarray) -> np.ndarray:
+        """A per-row target given beside rows on disk, checked as ``validate_data`` would."""
+        checks = self._target_checks(y)
+        if checks.get("y_numeric"):
+            y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        if y.ndim == 2 and y.shape[1] == 1 and not checks.get("multi_output"):
+            y = y[:, 0]
+        return y
 
     def _dense_target(self, y, warm: bool) -> bool:
         """Whether ``y`` holds one target per element of each row (masks, per-timestep)."""
@@ -250,29 +264,6 @@ class BaseWeightedKeras(BaseEstimator):
         if ndim == 2 and self.dense_target is True:
             return True
         return ndim == 2 and self.dense_target == "auto" and self._auto_dense_2d(y)
-
-    def _validate_rows(self, X, reset: bool) -> np.ndarray:
-        """Validate ``X`` of any rank >= 2 and record (or check) the shape of its rows."""
-        X = check_features(X)
-        X = validate_data(
-            self, X, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
-            allow_nd=True,
-        )  # fmt: skip
-        self._record_rows(X, reset)
-        return X
-
-    def _record_rows(self, X: np.ndarray, reset: bool) -> None:
-        if reset:
-            self.n_features_in_ = int(X.shape[1])
-            self.X_shape_ = tuple(int(d) for d in X.shape)
-            self.X_dtype_ = X.dtype
-            return
-        fitted = getattr(self, "X_shape_", (None, self.n_features_in_))
-        if tuple(X.shape[1:]) != tuple(fitted[1:]):
-            raise ValueError(
-                f"X has rows of shape {tuple(X.shape[1:])}; the estimator was fitted on rows of "
-                f"shape {tuple(fitted[1:])} (X_shape_ {tuple(fitted)})."
-            )
 
     def _prepare_rows(self, data: TrainingSet, settings: _FitSettings):
         """Step 3: hold out validation rows, then let the strategy make the training rows."""
@@ -321,7 +312,7 @@ class BaseWeightedKeras(BaseEstimator):
             if validation.dense and validation.y.dtype.kind in "iu":
                 mask = (validation.y >= 0).astype("float32")
             callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val, mask))
-            if validation.dense:
+            if validation.dense or is_lazy(validation.X):
                 validation_data = row_batches(
                     validation, target, loss, batch_size=self.batch_size, shuffle=False, seed=0
                 )
@@ -347,14 +338,6 @@ class BaseWeightedKeras(BaseEstimator):
         else:
             self.history_ = new
 
-    def _validate_data(self, X, y, reset: bool):
-        """Validate ``X`` (any rank >= 2) and a target of one or several values per row."""
-        X, y = validate_data(
-            self, X, y, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
-            allow_nd=True, **self._target_validation_kwargs,
-        )  # fmt: skip
-        return X, y
-
     def _resolve_loss(self, routed_params: dict[str, Any]) -> Any:
         loss = self._default_loss() if self.loss is None else self.loss
         return make_loss(loss, routed(routed_params, "loss"))
@@ -374,13 +357,7 @@ class BaseWeightedKeras(BaseEstimator):
     # ------------------------------------------------------------------ prediction
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        X = check_features(X)
-        dtype = getattr(self, "X_dtype_", np.dtype("float32"))
-        X = validate_data(
-            self, X, reset=False, dtype=dtype if dtype.kind in "iu" else "float32",
-            accept_sparse=False, allow_nd=True,
-        )  # fmt: skip
-        self._record_rows(X, reset=False)
+        X = check_rows(self, X, reset=False)
         check_params(self._routed_params, {"predict__batch_size": PREDICT_BATCH_SIZE})
         batch_size = self._routed_params.get("predict__batch_size")
         return predict_in_batches(self.model_, X, batch_size)

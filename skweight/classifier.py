@@ -6,11 +6,10 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._flatten import flatten_scored
 from ._outputs import outputs_are_logits, outputs_to_proba
-from ._validation import features_dtype
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 from .prior import correct_prior
@@ -159,13 +158,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def _multilabel(self) -> bool:
         return getattr(self, "target_type_", None) == "multilabel-indicator"
 
-    def _validate_data(self, X, y, reset: bool):
-        if not _is_indicator(y):
-            return super()._validate_data(X, y, reset)
-        return validate_data(
-            self, X, y, reset=reset, dtype=features_dtype(X, self.model), accept_sparse=False,
-            multi_output=True, allow_nd=True,
-        )  # fmt: skip
+    def _target_checks(self, y) -> dict:
+        return {"multi_output": _is_indicator(y)}
 
     def _drop_ignored_rows(self, X, y, sample_weight):
         if self.ignore_label is None or np.ndim(y) != 1:

@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from .._params import Bool, Satisfies
 from .base import TrainingSet, WeightingStrategy
+from ..rows import LazyRows
 from .elements import class_totals, row_labels_rarest
 from .registry import Candidate, register_strategy
 
@@ -160,7 +161,7 @@ class Resampler(WeightingStrategy):
         )
         if self.per_epoch:
             train = self._prepare_per_epoch(sampler, rows, labels, random_state)
-        elif rows.dense or rows.X.ndim != 2:
+        elif rows.dense or rows.X.ndim != 2 or isinstance(rows.X, LazyRows):
             train = self._prepare_by_row(sampler, rows, labels)
         else:
             train = self._prepare_once(sampler, rows)
@@ -175,7 +176,8 @@ class Resampler(WeightingStrategy):
         if index is None:
             raise ValueError(
                 f"weighting={self.sampler!r} synthesises feature rows, which needs a 2-D X of "
-                f"features and one label per row; here X has shape {rows.X.shape} and y "
+                f"features in memory and one label per row; here X has shape {rows.X.shape}"
+                f"{' (rows on disk)' if isinstance(rows.X, LazyRows) else ''} and y "
                 f"{rows.y.shape}. Use a sampler that selects rows (RandomOverSampler, "
                 "RandomUnderSampler), or class weights."
             )

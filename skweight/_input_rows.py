@@ -1,0 +1,71 @@
+"""The rows an estimator is given: validated in memory, or read on demand from disk.
+
+In memory, ``X`` goes through scikit-learn's ``validate_data`` (any rank >= 2: tables, images,
+sequences), as float32 or, for a custom network, as its own integers (token ids). Rows on disk
+(``skweight.rows.LazyRows``, a memmap, an HDF5 dataset, a zarr array) are checked by shape and
+dtype only, and their values batch by batch as they are read. Either way the estimator records
+the shape of its rows (``X_shape_``) at fit and checks it at every later call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from ._validation import check_features, features_dtype
+from .rows import LazyRows, is_lazy
+
+__all__ = ["check_rows", "network_dtype", "record_rows"]
+
+
+def network_dtype(X, model) -> np.dtype:
+    """The dtype rows reach the network in: float32, or ``X``'s integers for a custom network."""
+    return np.dtype(X.dtype) if features_dtype(X, model) is None else np.dtype("float32")
+
+
+def check_rows(estimator, X, *, reset: bool, y=None, **target_kwargs):
+    """Validate ``X`` (and ``y`` with it when given) and record or check the row shape.
+
+    Returns ``X`` (and ``y``): an array, or a ``LazyRows`` for rows on disk.
+    """
+    if is_lazy(X):
+        X = X if isinstance(X, LazyRows) else LazyRows(X)
+        if X.ndim < 2:
+            raise ValueError(f"X must have rows of features; got shape {X.shape}.")
+        dtype = network_dtype(X, estimator.model if reset else None)
+        if not reset:
+            dtype = getattr(estimator, "X_dtype_", dtype)
+        record_rows(estimator, X, reset, dtype)
+        return X if y is None else (X, y)
+    X = check_features(X)
+    if reset:
+        dtype = features_dtype(X, estimator.model)
+    else:
+        fitted = getattr(estimator, "X_dtype_", np.dtype("float32"))
+        dtype = None if fitted.kind in "iu" else "float32"
+    if y is None:
+        X = validate_data(
+            estimator, X, reset=reset, dtype=dtype, accept_sparse=False, allow_nd=True
+        )
+    else:
+        X, y = validate_data(
+            estimator, X, y, reset=reset, dtype=dtype, accept_sparse=False, allow_nd=True,
+            **target_kwargs,
+        )  # fmt: skip
+    record_rows(estimator, X, reset, X.dtype)
+    return X if y is None else (X, y)
+
+
+def record_rows(estimator, X, reset: bool, dtype: np.dtype) -> None:
+    """Record ``X_shape_``, ``X_dtype_`` and ``n_features_in_`` at fit; check them later."""
+    if reset:
+        estimator.n_features_in_ = int(X.shape[1])
+        estimator.X_shape_ = tuple(int(d) for d in X.shape)
+        estimator.X_dtype_ = np.dtype(dtype)
+        return
+    fitted = getattr(estimator, "X_shape_", (None, estimator.n_features_in_))
+    if tuple(X.shape[1:]) != tuple(fitted[1:]):
+        raise ValueError(
+            f"X has rows of shape {tuple(X.shape[1:])}; the estimator was fitted on rows of "
+            f"shape {tuple(fitted[1:])} (X_shape_ {tuple(fitted)})."
+        )
