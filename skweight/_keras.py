@@ -446,9 +446,9 @@ def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None
         n_pipelined = n_rows - n_rows % limit
         outputs.append(np.asarray(model.predict(X[:n_pipelined], batch_size=limit, verbose=0)))
     for start in range(n_pipelined, n_rows, limit):
-        chunk = take_rows(X, np.arange(start, min(start + limit, n_rows)) if lazy else slice(
-            start, start + limit
-        ))
+        chunk = take_rows(
+            X, np.arange(start, min(start + limit, n_rows)) if lazy else slice(start, start + limit)
+        )
         size = chunk.shape[0]
         padded = _bucket(size, limit)
         if padded != size:

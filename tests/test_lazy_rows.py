@@ -96,8 +96,16 @@ def test_cross_validate_and_grid_search_select_rows_lazily(rows, on_disk):
 
 def test_compare_weightings_on_disk(rows, on_disk):
     X, y = rows
-    kwargs = {"strategies": ["none", "balanced"], "baselines": ["cost-decision"], "cv": 2,
-              "n_repeats": 1, "fn_cost": 5, "fp_cost": 1, "verbose": 0, "random_state": 0}
+    kwargs = {
+        "strategies": ["none", "balanced"],
+        "baselines": ["cost-decision"],
+        "cv": 2,
+        "n_repeats": 1,
+        "fn_cost": 5,
+        "fp_cost": 1,
+        "verbose": 0,
+        "random_state": 0,
+    }
     memory = compare_weightings(WeightedKerasClassifier(**SETTINGS), X, y, engine="sequential",
                                 **kwargs)  # fmt: skip
     disk = compare_weightings(WeightedKerasClassifier(**SETTINGS), LazyRows(on_disk), y, **kwargs)

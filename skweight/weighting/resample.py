@@ -10,8 +10,8 @@ import numpy as np
 from sklearn.base import clone
 
 from .._params import Bool, Satisfies
-from .base import TrainingSet, WeightingStrategy
 from ..rows import LazyRows
+from .base import TrainingSet, WeightingStrategy
 from .elements import class_totals, row_labels_rarest
 from .registry import Candidate, register_strategy
 
