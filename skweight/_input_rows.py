@@ -23,11 +23,36 @@ def network_dtype(X, model) -> np.dtype:
     return np.dtype(X.dtype) if features_dtype(X, model) is None else np.dtype("float32")
 
 
+def check_indexable(X) -> None:
+    """Raise a ``TypeError`` saying what to pass when ``X`` cannot be indexed by rows."""
+    streams = ("generator", "iterator", "Dataset", "PyDataset", "DataLoader")
+    if is_lazy(X) or hasattr(X, "shape"):
+        return
+    name = type(X).__name__
+    is_stream = any(s in name for s in streams) or (
+        not hasattr(X, "__len__") and (hasattr(X, "__next__") or hasattr(X, "__iter__"))
+    )
+    if is_stream or isinstance(X, _keras_dataset_types()):
+        raise TypeError(
+            f"X is a {name!r} object, which cannot be indexed by rows: scikit-learn's cross-validation, "
+            "the validation split and resampling select rows. Pass an array, a DataFrame, or "
+            "rows that stay on disk: a np.memmap, an h5py dataset, a zarr array or "
+            "skweight.LazyRows (write a generator's rows to one of these first)."
+        )
+
+
+def _keras_dataset_types() -> tuple[type, ...]:
+    import keras
+
+    return (keras.utils.PyDataset,)
+
+
 def check_rows(estimator, X, *, reset: bool, y=None, **target_kwargs):
     """Validate ``X`` (and ``y`` with it when given) and record or check the row shape.
 
     Returns ``X`` (and ``y``): an array, or a ``LazyRows`` for rows on disk.
     """
+    check_indexable(X)
     if is_lazy(X):
         X = X if isinstance(X, LazyRows) else LazyRows(X)
         if X.ndim < 2:

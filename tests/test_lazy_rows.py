@@ -146,6 +146,18 @@ def test_what_cannot_be_row_indexed_says_what_to_pass(rows):
         LazyRows(np.array([["a", "b"]] * 3))
 
 
+@pytest.mark.parametrize("make", [lambda X: (r for r in X), iter, lambda X: _tf_dataset(X)])
+def test_an_estimator_refuses_streams_naming_what_to_pass(rows, make):
+    X, y = rows
+    with pytest.raises(TypeError, match="cannot be indexed by rows.*LazyRows"):
+        WeightedKerasClassifier(**SETTINGS).fit(make(X), y)
+
+
+def _tf_dataset(X):
+    tf = pytest.importorskip("tensorflow")
+    return tf.data.Dataset.from_tensor_slices(X)
+
+
 def test_non_finite_rows_on_disk_are_named(rows, tmp_path):
     X, y = rows
     bad = X.copy()
