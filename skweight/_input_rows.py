@@ -35,8 +35,8 @@ def check_indexable(X) -> None:
     if is_stream or isinstance(X, _keras_dataset_types()):
         raise TypeError(
             f"X is a {name!r} object, which cannot be indexed by rows: scikit-learn's "
-            "cross-validation, the validation split and resampling select rows. Pass an array, a DataFrame, or "
-            "rows that stay on disk: a np.memmap, an h5py dataset, a zarr array or "
+            "cross-validation, the validation split and resampling select rows. Pass an array, "
+            "a DataFrame, or rows that stay on disk: a np.memmap, an h5py dataset, a zarr array or "
             "skweight.LazyRows (write a generator's rows to one of these first)."
         )
 
