@@ -15,7 +15,8 @@ Training data
 Prediction
     ``keras.Model.predict`` builds a data pipeline and a progress bar at every call, which costs
     tens of milliseconds even for one row. skweight calls ``predict_on_batch`` instead, on
-    chunks of a fixed size, padded to a power-of-two row count (at least ``MIN_PREDICT_ROWS``),
+    chunks of a fixed size (8192 rows, fewer for large rows such as images), padded to a
+    power-of-two row count (at least ``MIN_PREDICT_ROWS``),
     so that backends that compile one program per input shape (JAX) compile a handful of
     programs, and a row's prediction does not depend on how many other rows were predicted with
     it. On JAX, inputs of many chunks send their full chunks through ``model.predict``, whose
@@ -435,9 +436,20 @@ def _bucket(n_rows: int, limit: int) -> int:
     return min(limit, 1 << int(max(n_rows, MIN_PREDICT_ROWS) - 1).bit_length())
 
 
+#: Without ``predict__batch_size``, a chunk holds at most this many bytes of input (large rows,
+#: such as images, go in fewer rows per chunk, so their activations fit in memory).
+PREDICT_CHUNK_BYTES = 32 * 2**20
+
+
+def _default_chunk_rows(X) -> int:
+    row_bytes = 4 * int(np.prod(X.shape[1:], dtype=np.int64))
+    fitting = max(MIN_PREDICT_ROWS, PREDICT_CHUNK_BYTES // max(row_bytes, 1))
+    return min(DEFAULT_PREDICT_BATCH_SIZE, 1 << (int(fitting).bit_length() - 1))
+
+
 def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
     """Return ``model``'s outputs on ``X`` as a float NumPy array, row for row."""
-    limit = int(batch_size or DEFAULT_PREDICT_BATCH_SIZE)
+    limit = int(batch_size or _default_chunk_rows(X))
     n_rows = X.shape[0]
     outputs = []
     n_pipelined = 0

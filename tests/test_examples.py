@@ -20,6 +20,11 @@ HAVE_SCIKERAS = importlib.util.find_spec("scikeras") is not None
 
 #: script -> lines (regular expressions) its output must contain
 EXPECTED = {
+    "larger_than_memory.py": [
+        r"^from disk equal to in memory: True$",
+        r"^per-epoch under-sampling from the file: 360 rows per epoch, "
+        r"training_prior_ \[0\.5, 0\.5\]$",
+    ],
     "quickstart.py": [r"^chosen: \{", r"^held-out recall: \d\.\d{3}$"],
     "weights_in_loss.py": [
         r"^Keras 3 loss +: 0\.4947$",
