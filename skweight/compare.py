@@ -28,6 +28,14 @@ from sklearn.model_selection import (
 from sklearn.utils.multiclass import type_of_target
 
 from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
+from ._compare_dense import (
+    RowStrata,
+    check_dense_target,
+    dense_note,
+    dense_scorers,
+    describe_rows,
+    target_classes,
+)
 from ._fusable import NotFusableError
 from ._fused_search import choose_engine, fused_search
 from ._params import InvalidParameterError
@@ -195,21 +203,27 @@ def compare_weightings(
     if verbose >= 2 and prefix + "verbose" in own:
         model.set_params(**{prefix + "verbose": 2})
 
-    scorers = comparison_scorers(matrix, classes, positive, scoring)
     metric = "score" if scoring is not None else "cost"
     splitter = (
         RepeatedStratifiedKFold(n_splits=cv, n_repeats=n_repeats, random_state=random_state)
         if isinstance(cv, int)
         else cv
     )
+    if setup.dense:
+        scorers = dense_scorers(matrix, classes, positive, setup.ignore_label, scoring)
+        splitter = RowStrata(splitter, classes, setup.ignore_label)
+    else:
+        scorers = comparison_scorers(matrix, classes, positive, scoring)
     rule = OneStandardErrorRule(metric, simplicity, one_se=selection == "one_se")
     if verbose:
         print(
             f"[skweight] comparing {len(names)} strategies ({', '.join(names)}) on "
-            f"{len(y)} rows, selecting by {metric} with the "
-            f"{'one-standard-error rule' if selection == 'one_se' else 'best mean'}",
+            f"{describe_rows(y) if setup.dense else f'{len(y)} rows'}, selecting by {metric} "
+            f"with the {'one-standard-error rule' if selection == 'one_se' else 'best mean'}",
             flush=True,
         )
+        if setup.dense:
+            print(f"[skweight] {setup.dense_note}", flush=True)
     search = None
     if chosen == "fused":
         if verbose:
@@ -233,7 +247,7 @@ def compare_weightings(
         )  # fmt: skip
     return ComparisonResult.from_search(
         search, names=names, simplicity=simplicity, cost_matrix=matrix, classes=classes,
-        positive=positive, metric=metric, selection=selection,
+        positive=positive, metric=metric, selection=selection, dense=setup.dense,
     )  # fmt: skip
 
 
@@ -268,6 +282,9 @@ class _Setup:
     names: list[str]
     simplicity: list[int]
     sample_weight: np.ndarray | None
+    dense: bool = False
+    ignore_label: Any = None
+    dense_note: str = ""
 
 
 def _check_arguments(
@@ -280,14 +297,15 @@ def _check_arguments(
         raise ValueError(f"selection must be 'one_se' or 'best'; got {selection!r}.")
     param = weighting_param(estimator)
     y = np.asarray(y)
-    classes = np.unique(y)
+    dense, ignore_label = check_dense_target(estimator, y)
+    classes = target_classes(y, ignore_label)
     if len(classes) < 2:
         raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
     if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
         raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
     if sample_weight is not None:
-        sample_weight = check_sample_weight(sample_weight, y)
-    binary = type_of_target(y) == "binary"
+        sample_weight = check_sample_weight(sample_weight, y, y.shape if dense else None)
+    binary = len(classes) == 2 if dense else type_of_target(y) == "binary"
     matrix = align_cost_matrix(
         classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, zero_one_default=True
     )
@@ -305,11 +323,15 @@ def _check_arguments(
             resolve_weighting(value)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
-    wanted = _resolve_baselines(baselines, binary)
+    wanted = _resolve_baselines(baselines, binary, dense)
     names = list(wanted) + [n for n in named if n not in wanted]
     ranks = simplicity_ranks()
     simplicity = [ranks.get(n, len(ranks) + i) for i, n in enumerate(names)]
-    return _Setup(param, classes, positive, matrix, named, names, simplicity, sample_weight)
+    note = dense_note(left_out=baselines is True and binary) if dense else ""
+    return _Setup(
+        param, classes, positive, matrix, named, names, simplicity, sample_weight, dense,
+        ignore_label, note,
+    )  # fmt: skip
 
 
 def _resolve_strategies(strategies, matrix, random_state) -> dict[str, Any]:
@@ -355,9 +377,9 @@ def _name_strategies(values: list, defaults: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolve_baselines(baselines, binary: bool) -> list[str]:
+def _resolve_baselines(baselines, binary: bool, dense: bool = False) -> list[str]:
     if baselines is True:
-        return [b for b in BASELINES if binary or b != "tuned-threshold"]
+        return [b for b in BASELINES if (binary and not dense) or b != "tuned-threshold"]
     if baselines is False or baselines is None:
         return []
     wanted = [baselines] if isinstance(baselines, str) else list(baselines)
@@ -366,4 +388,9 @@ def _resolve_baselines(baselines, binary: bool) -> list[str]:
         raise ValueError(f"baselines {unknown} unknown; choose from {list(BASELINES)}.")
     if "tuned-threshold" in wanted and not binary:
         raise ValueError("baseline 'tuned-threshold' needs a binary target.")
+    if "tuned-threshold" in wanted and dense:
+        raise ValueError(
+            "baseline 'tuned-threshold' needs one binary label per row; y has one label per "
+            "element (TunedThresholdClassifierCV cannot take it)."
+        )
     return [b for b in BASELINES if b in wanted]
