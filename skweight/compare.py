@@ -4,11 +4,11 @@
 strategies (``weighting=None``, ``"balanced"``, focal loss, random over- and under-sampling,
 cost-proportional weights) and two baselines that need no weighting at all: the unweighted
 model deciding by minimum expected cost, and the unweighted model with a threshold tuned by
-``TunedThresholdClassifierCV`` (binary only). Every candidate sees the same repeated stratified
-folds. The winner is chosen by the one-standard-error rule: the simplest candidate whose mean
-cost is within one standard error of the lowest (see ``SIMPLICITY_ORDER``). The default
-candidates and their simplicity ranks come from the strategy registry
-(``skweight.weighting.registry``).
+``TunedThresholdClassifierCV`` (binary, one label per row). Every candidate sees the same
+repeated stratified folds (for masks: stratified by each row's rarest class). The winner is
+chosen by the one-standard-error rule: the simplest candidate whose mean cost is within one
+standard error of the lowest (see ``SIMPLICITY_ORDER``). The default candidates and their
+simplicity ranks come from the strategy registry (``skweight.weighting.registry``).
 """
 
 from __future__ import annotations
@@ -117,10 +117,14 @@ def compare_weightings(
     ----------
     estimator : classifier with a ``weighting`` parameter
         A ``skweight.WeightedKerasClassifier``, or a pipeline ending in one.
-    X : array-like of shape (n_samples, n_features)
-        Features.
-    y : array-like of shape (n_samples,)
-        Class labels.
+    X : array-like of shape (n_samples, ...)
+        Features: a table, or rows of any shape (images, sequences) for a ``model=`` network.
+    y : array-like of shape (n_samples,) or (n_samples, ...)
+        Class labels, one per row, or one per element (masks (n_samples, h, w), as the
+        estimator's ``dense_target`` decides), compared by the cost per element, the recall of
+        each class and the pooled Dice and Jaccard scores (``skweight.overlap``; the positive
+        class, or the macro mean) without the estimator's ``ignore_label``, and without
+        average precision or the ``"tuned-threshold"`` baseline.
     strategies : None, sequence, or dict
         ``{name: weighting}``, or a list of weighting values (named after themselves) or of
         names of ``default_strategies``. None uses ``default_strategies``.
@@ -144,15 +148,17 @@ def compare_weightings(
     baselines : bool or sequence of str
         Which of ``BASELINES`` to add; ``"tuned-threshold"`` needs a binary ``y``.
     cv : int or splitter
-        An int means ``RepeatedStratifiedKFold(cv, n_repeats)``.
+        An int means ``RepeatedStratifiedKFold(cv, n_repeats)``. For a dense target the
+        splitter stratifies on one label per row, the rarest class among its elements (for
+        a binary mask: whether it holds any positive element).
     n_repeats : int
         Repetitions of the stratified ``cv``-fold split (ignored for a splitter).
     selection : "one_se" or "best"
         The one-standard-error rule, or the best mean score.
     threshold_cv : int
         Folds used by ``TunedThresholdClassifierCV`` inside each training set.
-    sample_weight : array-like of shape (n_samples,), or None
-        Row weights for fitting and scoring.
+    sample_weight : array-like of shape (n_samples,) or of y's shape, or None
+        Row weights (or, for a dense target, element weights) for fitting and scoring.
     n_jobs : int or None
         Fits run in parallel through joblib (sequential engine; None: one at a time, -1: every
         core).
