@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 
-def _figure(n_names: int, width_ratios):
+def _figure(n_names: int, width_ratios, sharey: bool = False):
     """A figure of two panels side by side on the Agg canvas (no display, no pyplot)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -16,7 +16,7 @@ def _figure(n_names: int, width_ratios):
         raise ImportError("plot() needs matplotlib: pip install 'skweight[plot]'.") from exc
     fig = Figure(figsize=(13, 0.45 * n_names + 3.5), layout="constrained")
     FigureCanvasAgg(fig)
-    return fig, fig.subplots(1, 2, width_ratios=width_ratios)
+    return fig, fig.subplots(1, 2, width_ratios=width_ratios, sharey=sharey)
 
 
 def _cost_panel(ax_cost, result: Any, names: list, color_of: dict, unit: str) -> np.ndarray:
@@ -88,7 +88,7 @@ def plot_dense_comparison(result: Any, path=None, *, title: str | None = None):
     """
     names = list(result.table.index)  # cheapest first
     color_of = dict(zip(names, _colors(len(names)), strict=True))
-    fig, (ax_cost, ax_dice) = _figure(len(names), [1, 1])
+    fig, (ax_cost, ax_dice) = _figure(len(names), [1, 1], sharey=True)
     rows = _cost_panel(ax_cost, result, names, color_of, "element")
     rng = np.random.default_rng(1)
     for row, name in zip(rows, names, strict=True):
@@ -99,7 +99,6 @@ def plot_dense_comparison(result: Any, path=None, *, title: str | None = None):
         ax_dice.errorbar(mean, row, xerr=std, fmt="none", ecolor=color_of[name], capsize=4)
         jitter = rng.uniform(-0.18, 0.18, len(folds))
         ax_dice.scatter(folds, row + jitter, s=12, color=color_of[name], alpha=0.7, lw=0)
-    ax_dice.set_yticks(rows, [])
     ax_dice.set_xlim(0.0, 1.0)
     which = f"class '{result.positive}'" if result.positive is not None else "macro mean"
     ax_dice.set_xlabel("Dice score pooled over elements (higher is better); bar = mean ± std")
