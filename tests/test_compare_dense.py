@@ -57,7 +57,6 @@ def mask_result(masks):
     return result, printed.getvalue()
 
 
-@pytest.mark.slow
 def test_images_with_a_cnn(image_result, digits):
     X, _ = digits
     table = image_result.table
