@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import KFold
 
 from skweight import WeightedKerasClassifier
@@ -125,3 +126,33 @@ def test_candidate_classes_leave_the_ignored_label_out(masks):
     candidate.fit(X[:8], y[:8])
     assert candidate.classes_.tolist() == [0, 1]
     assert candidate.predict(X[:2]).shape == (2, 16, 16)
+
+
+class _Fixed(ClassifierMixin, BaseEstimator):
+    """Predicts the masks it is given, whatever X is."""
+
+    classes_ = np.array([0, 1, 2])
+
+    def __init__(self, masks=None):
+        self.masks = masks
+
+    def predict(self, X):
+        return self.masks
+
+
+def test_dense_scorers_per_element_and_macro_dice():
+    from skweight._compare_dense import dense_scorers
+
+    truth = np.array([[[0, 1], [2, 9]], [[0, 0], [2, 2]]])  # 9: ignored
+    guess = np.array([[[0, 1], [1, 0]], [[0, 0], [2, 0]]])
+    model = _Fixed(guess)
+    cost = 1.0 - np.eye(3)
+    scorers = dense_scorers(cost, np.array([0, 1, 2]), None, ignore_label=9)
+    assert -scorers["cost"](model, None, truth) == pytest.approx(2 / 7)  # 2 of 7 scored wrong
+    assert scorers["recall_2"](model, None, truth) == pytest.approx(1 / 3)
+    dice = [2 * 3 / (3 + 4), 2 * 1 / (1 + 2), 2 * 1 / (3 + 1)]  # classes 0, 1, 2
+    assert scorers["dice"](model, None, truth) == pytest.approx(np.mean(dice))
+    weights = np.ones(truth.shape)
+    weights[1] = 0  # only the first mask counts
+    assert -scorers["cost"](model, None, truth, sample_weight=weights) == pytest.approx(1 / 3)
+    np.testing.assert_array_equal(row_strata(truth, np.array([0, 1, 2]), 9), [1, 0])
