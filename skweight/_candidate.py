@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.model_selection import TunedThresholdClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
+from ._compare_dense import check_dense_target, target_classes
 from .cost import make_cost_scorer
 from .decision import MinimumCostClassifier
 
@@ -88,7 +89,8 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Build the candidate model and fit it."""
         start = time.perf_counter()
-        self.classes_ = np.unique(y)
+        # a dense target's classes are its elements' labels, without the estimator's ignore_label
+        self.classes_ = target_classes(y, check_dense_target(self.estimator, y)[1])
         model = self._build(self.classes_)
         if sample_weight is None:
             model.fit(X, y)

@@ -7,26 +7,21 @@ from typing import Any
 import numpy as np
 
 
-def plot_comparison(result: Any, path=None, *, title: str | None = None):
-    """Cost per strategy with its fold spread (left) and precision-recall curves (right).
-
-    Uses the Agg canvas directly, so it works without a display and leaves pyplot alone.
-    """
+def _figure(n_names: int, width_ratios, sharey: bool = False):
+    """A figure of two panels side by side on the Agg canvas (no display, no pyplot)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("plot() needs matplotlib: pip install 'skweight[plot]'.") from exc
-
-    table = result.table
-    names = list(table.index)  # cheapest first
-    colors = _colors(len(names))
-    color_of = dict(zip(names, colors, strict=True))
-
-    fig = Figure(figsize=(13, 0.45 * len(names) + 3.5), layout="constrained")
+    fig = Figure(figsize=(13, 0.45 * n_names + 3.5), layout="constrained")
     FigureCanvasAgg(fig)
-    ax_cost, ax_pr = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    return fig, fig.subplots(1, 2, width_ratios=width_ratios, sharey=sharey)
 
+
+def _cost_panel(ax_cost, result: Any, names: list, color_of: dict, unit: str) -> np.ndarray:
+    """Mean cost ± std per strategy, every fold as a dot, the one-SE band; returns the rows."""
+    table = result.table
     rows = np.arange(len(names))[::-1]  # cheapest at the top
     best = table.cost_mean.iloc[0]
     ax_cost.axvspan(best, best + table.cost_se.iloc[0], color="0.85", zorder=0,
@@ -43,10 +38,22 @@ def plot_comparison(result: Any, path=None, *, title: str | None = None):
                          zorder=3)  # fmt: skip
     labels = [f"{n} (selected)" if n == result.best_strategy_ else n for n in names]
     ax_cost.set_yticks(rows, labels)
-    ax_cost.set_xlabel("expected cost per row (lower is better); mean ± std, dots = folds")
+    ax_cost.set_xlabel(f"expected cost per {unit} (lower is better); mean ± std, dots = folds")
     ax_cost.set_title(f"Cost per strategy, {result.fold_costs.shape[1]} test folds")
     ax_cost.grid(axis="x", alpha=0.3)
     ax_cost.legend(loc="lower right", fontsize=8)
+    return rows
+
+
+def plot_comparison(result: Any, path=None, *, title: str | None = None):
+    """Cost per strategy with its fold spread (left) and precision-recall curves (right).
+
+    Uses the Agg canvas directly, so it works without a display and leaves pyplot alone.
+    """
+    names = list(result.table.index)  # cheapest first
+    color_of = dict(zip(names, _colors(len(names)), strict=True))
+    fig, (ax_cost, ax_pr) = _figure(len(names), [1.1, 1])
+    _cost_panel(ax_cost, result, names, color_of, "row")
 
     styles = ["-", "--", ":", "-."]
     for i, name in enumerate(names):
@@ -71,6 +78,37 @@ def plot_comparison(result: Any, path=None, *, title: str | None = None):
     ax_pr.grid(alpha=0.3)
     ax_pr.legend(loc="lower left", fontsize=8)
 
+    return _finish(fig, result, path, title)
+
+
+def plot_dense_comparison(result: Any, path=None, *, title: str | None = None):
+    """Dense targets: cost per element (left) and Dice score (right) per strategy, with folds.
+
+    Uses the Agg canvas directly, so it works without a display and leaves pyplot alone.
+    """
+    names = list(result.table.index)  # cheapest first
+    color_of = dict(zip(names, _colors(len(names)), strict=True))
+    fig, (ax_cost, ax_dice) = _figure(len(names), [1, 1], sharey=True)
+    rows = _cost_panel(ax_cost, result, names, color_of, "element")
+    rng = np.random.default_rng(1)
+    for row, name in zip(rows, names, strict=True):
+        folds = result.fold_dice.loc[name].to_numpy()
+        mean, std = result.table.loc[name, ["dice_mean", "dice_std"]]
+        ax_dice.barh(row, mean, height=0.6, color=color_of[name], alpha=0.35,
+                     edgecolor="black" if name == result.best_strategy_ else None)  # fmt: skip
+        ax_dice.errorbar(mean, row, xerr=std, fmt="none", ecolor=color_of[name], capsize=4)
+        jitter = rng.uniform(-0.18, 0.18, len(folds))
+        ax_dice.scatter(folds, row + jitter, s=12, color=color_of[name], alpha=0.7, lw=0)
+    ax_dice.set_xlim(0.0, 1.0)
+    which = f"class '{result.positive}'" if result.positive is not None else "macro mean"
+    ax_dice.set_xlabel("Dice score pooled over elements (higher is better); bar = mean ± std")
+    ax_dice.set_title(f"Dice of {which} per strategy, dots = folds")
+    ax_dice.grid(axis="x", alpha=0.3)
+    return _finish(fig, result, path, title)
+
+
+def _finish(fig, result: Any, path, title: str | None):
+    """Title the figure with the classes and costs; save it to ``path`` (PNG) if given."""
     costs = np.array2string(np.asarray(result.cost_matrix), separator=", ")
     costs = costs.replace("\n", "")
     heading = title or "skweight compare"

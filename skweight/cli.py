@@ -4,6 +4,8 @@ With no options it compares the weighting strategies on scikit-learn's breast ca
 (569 tumours, 212 malignant and 357 benign; malignant is the positive class), where missing a
 malignant tumour (false negative) is taken to cost 5 and a false alarm 1. It prints the table,
 names the winner and writes ``compare.png``, ``compare.csv`` and ``compare.json`` into ``--out``.
+``--data digits-images`` and ``--data segmentation`` compare on images instead, with a small
+CNN per image or a small U-Net per pixel (``skweight._cli_images``).
 """
 
 from __future__ import annotations
@@ -28,14 +30,22 @@ from ._cli_data import (
     parse_cost_matrix,
     resolve_cost,
 )
+from ._cli_images import (
+    DATA_SETS,
+    DEFAULT_IMAGE_SIZE,
+    NETWORKS,
+    check_image_options,
+    data_set,
+    describe_images,
+    image_estimator,
+    load_images,
+)
 from ._validation import FLOAT32_MAX
 
 __all__ = ["UsageError", "build_parser", "check_options", "main", "parse_cost_matrix"]
 
 #: The Keras backends that can train (Keras' numpy backend cannot).
 _BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
-
-#: The largest float32, the precision Keras trains in.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,17 +72,37 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Compare weighting strategies by cross-validated expected cost. Without --csv it uses "
             "scikit-learn's breast cancer data (212 malignant, 357 benign; positive class: "
-            f"malignant) with FN cost {DEFAULT_FN_COST:g} and FP cost {DEFAULT_FP_COST:g}."
+            f"malignant) with FN cost {DEFAULT_FN_COST:g} and FP cost {DEFAULT_FP_COST:g}, or "
+            "the images of --data."
         ),
     )
     data = cmp.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        choices=DATA_SETS,
+        help="embedded data (default breast-cancer): digit images, the digit 9 against the "
+        "rest, with a small CNN; or synthetic segmentation masks compared per pixel with a "
+        "small U-Net",
+    )
+    data.add_argument(
+        "--images",
+        type=int,
+        metavar="N",
+        help="image data: how many images (default: all 1797 digits; 300 masks)",
+    )
+    data.add_argument(
+        "--image-size",
+        type=int,
+        metavar="PIXELS",
+        help=f"segmentation: side of the images (default {DEFAULT_IMAGE_SIZE})",
+    )
     data.add_argument("--csv", metavar="FILE", help="CSV file with numeric feature columns")
     data.add_argument("--target", metavar="COL", help="the column of --csv holding the class")
     data.add_argument(
         "--pos-label",
         metavar="LABEL",
         help="positive class for --fp-cost/--fn-cost (default: malignant, or the minority class "
-        "of a binary --csv)",
+        "of a binary --csv or image data set; per pixel for segmentation)",
     )
     cost = cmp.add_argument_group("cost")
     cost.add_argument(
@@ -117,7 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     net = cmp.add_argument_group("network")
     net.add_argument("--epochs", type=int, default=20, help="training epochs (default 20)")
-    net.add_argument("--hidden", default="16", help="hidden layer sizes, e.g. '32,16' (default 16)")
+    net.add_argument("--hidden", help="tabular data: hidden layer sizes, e.g. '32,16' (default 16)")
+    net.add_argument(
+        "--filters",
+        help="image data: filters per convolution level, e.g. '8,16' (default 16,32 for the "
+        "digits' CNN, 8,16 for the U-Net)",
+    )
     net.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
     net.add_argument("--learning-rate", type=float, default=0.003, help="Adam's (default 0.003)")
     net.add_argument(
@@ -201,17 +236,23 @@ def _strategies(text: str | None):
 
 # ---------------------------------------------------------------------------- the command
 def check_options(args) -> tuple[tuple[int, ...], Path]:
-    """Check every numeric option and ``--out`` before any data is read or model trained."""
+    """Check every numeric option and ``--out`` before any data is read or model trained.
+
+    Returns the hidden layer sizes (tabular data) or the image network's filters, and ``--out``.
+    """
     for name in ("cv", "threshold_cv", "repeats", "epochs", "batch_size"):
         minimum = 2 if "cv" in name else 1
         if getattr(args, name) < minimum:
             raise UsageError(f"--{name.replace('_', '-')} must be >= {minimum}.")
-    try:
-        hidden = tuple(int(v) for v in args.hidden.split(",") if v.strip())
-    except ValueError as exc:
-        raise UsageError(f"--hidden: expected sizes like '32,16'; got {args.hidden!r}.") from exc
-    if not hidden or min(hidden) < 1:
-        raise UsageError(f"--hidden: layer sizes must be integers >= 1; got {args.hidden!r}.")
+    sizes = check_image_options(args)
+    if sizes is None:
+        text = "16" if args.hidden is None else args.hidden
+        try:
+            sizes = tuple(int(v) for v in text.split(",") if v.strip())
+        except ValueError as exc:
+            raise UsageError(f"--hidden: expected sizes like '32,16'; got {text!r}.") from exc
+        if not sizes or min(sizes) < 1:
+            raise UsageError(f"--hidden: layer sizes must be integers >= 1; got {text!r}.")
     if args.n_jobs == 0:
         raise UsageError("--n-jobs must not be 0 (1 for one process, -1 for every core).")
     if not 0 <= args.random_state < 2**32:
@@ -229,7 +270,7 @@ def check_options(args) -> tuple[tuple[int, ...], Path]:
         raise UsageError(f"--out: {existing} exists and is a file; name a folder.")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UsageError(f"--out: cannot write into {existing}.")
-    return hidden, out
+    return sizes, out
 
 
 def _compare(args) -> int:
@@ -240,18 +281,26 @@ def _compare(args) -> int:
     from .classifier import WeightedKerasClassifier
     from .compare import compare_weightings
 
-    hidden, out = check_options(args)
-    X, y, source, positive = load_data(args)
+    sizes, out = check_options(args)
+    data = data_set(args)
+    images = data in NETWORKS
+    X, y, source, positive = load_images(args) if images else load_data(args)
     classes, counts = np.unique(y, return_counts=True)
-    if counts.min() < args.cv:
-        raise UsageError(f"--cv {args.cv}: the smallest class has only {counts.min()} rows.")
+    if images:
+        facts = describe_images(X, y, positive, args.cv)
+    else:
+        if counts.min() < args.cv:
+            raise UsageError(f"--cv {args.cv}: the smallest class has only {counts.min()} rows.")
+        mix = ", ".join(f"{c} {n}" for c, n in zip(classes, counts, strict=True))
+        facts = f"{X.shape[0]} rows, {X.shape[1]} features; classes {mix}"
     matrix, cost_text = resolve_cost(args, classes, positive)
+    if data == "segmentation":
+        cost_text = f"per pixel, {cost_text}"
     strategies, baselines = _strategies(args.strategies)
 
-    mix = ", ".join(f"{c} {n}" for c, n in zip(classes, counts, strict=True))
-    default_positive = args.pos_label is None and args.csv is not None
+    default_positive = args.pos_label is None and data != "breast-cancer"
     print(
-        f"Data: {source}: {X.shape[0]} rows, {X.shape[1]} features; classes {mix}"
+        f"Data: {source}: {facts}"
         + (f"; positive class: {positive}" if positive is not None else "")
         + (" (the minority class; --pos-label to change)" if positive is not None
            and default_positive else "")
@@ -262,25 +311,29 @@ def _compare(args) -> int:
     )
     import keras
 
+    folds = "CV stratified by whether a mask holds an object" if y.ndim > 1 else "stratified CV"
+    network = f"{NETWORKS[data]} filters {sizes}" if images else f"hidden layers {sizes}"
     print(
-        f"Search: {args.cv}-fold stratified CV x {args.repeats} repeats, {args.epochs} epochs, "
-        f"Keras backend {keras.backend.backend()}, "
-        f"hidden layers {hidden}, n_jobs={args.n_jobs}, "
+        f"Search: {args.cv}-fold {folds} x {args.repeats} repeats, {args.epochs} epochs, "
+        f"Keras backend {keras.backend.backend()}, {network}, n_jobs={args.n_jobs}, "
         f"random_state={args.random_state}"
     )
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    estimator = make_pipeline(
-        StandardScaler(),
-        WeightedKerasClassifier(
-            hidden_layer_sizes=hidden,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            optimizer__learning_rate=args.learning_rate,
-            random_state=args.random_state,
-        ),
-    )
+    if images:
+        estimator = image_estimator(args, sizes)
+    else:
+        estimator = make_pipeline(
+            StandardScaler(),
+            WeightedKerasClassifier(
+                hidden_layer_sizes=sizes,
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                optimizer__learning_rate=args.learning_rate,
+                random_state=args.random_state,
+            ),
+        )
     start = time.perf_counter()
     try:
         result = compare_weightings(
@@ -315,7 +368,11 @@ def _compare(args) -> int:
         "repeats": args.repeats,
         "threshold_cv": args.threshold_cv,
         "epochs": args.epochs,
-        "hidden_layer_sizes": list(hidden),
+        **(
+            {"network": NETWORKS[data], "filters": list(sizes), "images": int(len(y))}
+            if images
+            else {"hidden_layer_sizes": list(sizes)}
+        ),
         "n_jobs": args.n_jobs,
         "random_state": args.random_state,
         "seconds": round(elapsed, 1),

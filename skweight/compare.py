@@ -4,11 +4,11 @@
 strategies (``weighting=None``, ``"balanced"``, focal loss, random over- and under-sampling,
 cost-proportional weights) and two baselines that need no weighting at all: the unweighted
 model deciding by minimum expected cost, and the unweighted model with a threshold tuned by
-``TunedThresholdClassifierCV`` (binary only). Every candidate sees the same repeated stratified
-folds. The winner is chosen by the one-standard-error rule: the simplest candidate whose mean
-cost is within one standard error of the lowest (see ``SIMPLICITY_ORDER``). The default
-candidates and their simplicity ranks come from the strategy registry
-(``skweight.weighting.registry``).
+``TunedThresholdClassifierCV`` (binary, one label per row). Every candidate sees the same
+repeated stratified folds (for masks: stratified by each row's rarest class). The winner is
+chosen by the one-standard-error rule: the simplest candidate whose mean cost is within one
+standard error of the lowest (see ``SIMPLICITY_ORDER``). The default candidates and their
+simplicity ranks come from the strategy registry (``skweight.weighting.registry``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ from sklearn.model_selection import (
 from sklearn.utils.multiclass import type_of_target
 
 from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
+from ._compare_dense import (
+    RowStrata,
+    check_dense_target,
+    dense_note,
+    dense_scorers,
+    describe_rows,
+    target_classes,
+)
 from ._fusable import NotFusableError
 from ._fused_search import choose_engine, fused_search
 from ._params import InvalidParameterError
@@ -109,10 +117,14 @@ def compare_weightings(
     ----------
     estimator : classifier with a ``weighting`` parameter
         A ``skweight.WeightedKerasClassifier``, or a pipeline ending in one.
-    X : array-like of shape (n_samples, n_features)
-        Features.
-    y : array-like of shape (n_samples,)
-        Class labels.
+    X : array-like of shape (n_samples, ...)
+        Features: a table, or rows of any shape (images, sequences) for a ``model=`` network.
+    y : array-like of shape (n_samples,) or (n_samples, ...)
+        Class labels, one per row, or one per element (masks (n_samples, h, w), as the
+        estimator's ``dense_target`` decides), compared by the cost per element, the recall of
+        each class and the pooled Dice and Jaccard scores (``skweight.overlap``; the positive
+        class, or the macro mean) without the estimator's ``ignore_label``, and without
+        average precision or the ``"tuned-threshold"`` baseline.
     strategies : None, sequence, or dict
         ``{name: weighting}``, or a list of weighting values (named after themselves) or of
         names of ``default_strategies``. None uses ``default_strategies``.
@@ -136,15 +148,17 @@ def compare_weightings(
     baselines : bool or sequence of str
         Which of ``BASELINES`` to add; ``"tuned-threshold"`` needs a binary ``y``.
     cv : int or splitter
-        An int means ``RepeatedStratifiedKFold(cv, n_repeats)``.
+        An int means ``RepeatedStratifiedKFold(cv, n_repeats)``. For a dense target the
+        splitter stratifies on one label per row, the rarest class among its elements (for
+        a binary mask: whether it holds any positive element).
     n_repeats : int
         Repetitions of the stratified ``cv``-fold split (ignored for a splitter).
     selection : "one_se" or "best"
         The one-standard-error rule, or the best mean score.
     threshold_cv : int
         Folds used by ``TunedThresholdClassifierCV`` inside each training set.
-    sample_weight : array-like of shape (n_samples,), or None
-        Row weights for fitting and scoring.
+    sample_weight : array-like of shape (n_samples,) or of y's shape, or None
+        Row weights (or, for a dense target, element weights) for fitting and scoring.
     n_jobs : int or None
         Fits run in parallel through joblib (sequential engine; None: one at a time, -1: every
         core).
@@ -195,21 +209,27 @@ def compare_weightings(
     if verbose >= 2 and prefix + "verbose" in own:
         model.set_params(**{prefix + "verbose": 2})
 
-    scorers = comparison_scorers(matrix, classes, positive, scoring)
     metric = "score" if scoring is not None else "cost"
     splitter = (
         RepeatedStratifiedKFold(n_splits=cv, n_repeats=n_repeats, random_state=random_state)
         if isinstance(cv, int)
         else cv
     )
+    if setup.dense:
+        scorers = dense_scorers(matrix, classes, positive, setup.ignore_label, scoring)
+        splitter = RowStrata(splitter, classes, setup.ignore_label)
+    else:
+        scorers = comparison_scorers(matrix, classes, positive, scoring)
     rule = OneStandardErrorRule(metric, simplicity, one_se=selection == "one_se")
     if verbose:
         print(
             f"[skweight] comparing {len(names)} strategies ({', '.join(names)}) on "
-            f"{len(y)} rows, selecting by {metric} with the "
-            f"{'one-standard-error rule' if selection == 'one_se' else 'best mean'}",
+            f"{describe_rows(y) if setup.dense else f'{len(y)} rows'}, selecting by {metric} "
+            f"with the {'one-standard-error rule' if selection == 'one_se' else 'best mean'}",
             flush=True,
         )
+        if setup.dense:
+            print(f"[skweight] {setup.dense_note}", flush=True)
     search = None
     if chosen == "fused":
         if verbose:
@@ -233,7 +253,7 @@ def compare_weightings(
         )  # fmt: skip
     return ComparisonResult.from_search(
         search, names=names, simplicity=simplicity, cost_matrix=matrix, classes=classes,
-        positive=positive, metric=metric, selection=selection,
+        positive=positive, metric=metric, selection=selection, dense=setup.dense,
     )  # fmt: skip
 
 
@@ -268,6 +288,9 @@ class _Setup:
     names: list[str]
     simplicity: list[int]
     sample_weight: np.ndarray | None
+    dense: bool = False
+    ignore_label: Any = None
+    dense_note: str = ""
 
 
 def _check_arguments(
@@ -280,14 +303,15 @@ def _check_arguments(
         raise ValueError(f"selection must be 'one_se' or 'best'; got {selection!r}.")
     param = weighting_param(estimator)
     y = np.asarray(y)
-    classes = np.unique(y)
+    dense, ignore_label = check_dense_target(estimator, y)
+    classes = target_classes(y, ignore_label)
     if len(classes) < 2:
         raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
     if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
         raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
     if sample_weight is not None:
-        sample_weight = check_sample_weight(sample_weight, y)
-    binary = type_of_target(y) == "binary"
+        sample_weight = check_sample_weight(sample_weight, y, y.shape if dense else None)
+    binary = len(classes) == 2 if dense else type_of_target(y) == "binary"
     matrix = align_cost_matrix(
         classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, zero_one_default=True
     )
@@ -305,11 +329,15 @@ def _check_arguments(
             resolve_weighting(value)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
-    wanted = _resolve_baselines(baselines, binary)
+    wanted = _resolve_baselines(baselines, binary, dense)
     names = list(wanted) + [n for n in named if n not in wanted]
     ranks = simplicity_ranks()
     simplicity = [ranks.get(n, len(ranks) + i) for i, n in enumerate(names)]
-    return _Setup(param, classes, positive, matrix, named, names, simplicity, sample_weight)
+    note = dense_note(left_out=baselines is True and binary) if dense else ""
+    return _Setup(
+        param, classes, positive, matrix, named, names, simplicity, sample_weight, dense,
+        ignore_label, note,
+    )  # fmt: skip
 
 
 def _resolve_strategies(strategies, matrix, random_state) -> dict[str, Any]:
@@ -355,9 +383,9 @@ def _name_strategies(values: list, defaults: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolve_baselines(baselines, binary: bool) -> list[str]:
+def _resolve_baselines(baselines, binary: bool, dense: bool = False) -> list[str]:
     if baselines is True:
-        return [b for b in BASELINES if binary or b != "tuned-threshold"]
+        return [b for b in BASELINES if (binary and not dense) or b != "tuned-threshold"]
     if baselines is False or baselines is None:
         return []
     wanted = [baselines] if isinstance(baselines, str) else list(baselines)
@@ -366,4 +394,9 @@ def _resolve_baselines(baselines, binary: bool) -> list[str]:
         raise ValueError(f"baselines {unknown} unknown; choose from {list(BASELINES)}.")
     if "tuned-threshold" in wanted and not binary:
         raise ValueError("baseline 'tuned-threshold' needs a binary target.")
+    if "tuned-threshold" in wanted and dense:
+        raise ValueError(
+            "baseline 'tuned-threshold' needs one binary label per row; y has one label per "
+            "element (TunedThresholdClassifierCV cannot take it)."
+        )
     return [b for b in BASELINES if b in wanted]

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._compare_dense import OVERLAP_METRICS
 from ._scoring import RECALL_GRID, fold_scores, pr_keys, recall_key
 from ._selection import select
 
@@ -25,7 +26,9 @@ class ComparisonResult:
         ``cost_std`` (across folds), ``cost_se`` (standard error of the mean), the same mean/std
         pairs for balanced accuracy, the recall of each class and average precision,
         ``fit_time_mean``/``fit_time_std`` (seconds), ``simplicity`` (rank used by the
-        one-standard-error rule), ``within_1se`` and ``selected``.
+        one-standard-error rule), ``within_1se`` and ``selected``. For a dense target the
+        cost is per element and the mean/std pairs are of the pooled Dice and Jaccard scores
+        (``dice``, ``jaccard``) and the recall of each class over elements.
     best_strategy_ : str
         The selected strategy.
     search_ : GridSearchCV
@@ -34,9 +37,11 @@ class ComparisonResult:
         Expected cost of every strategy (rows) on every test fold (columns).
     pr_curves : dict
         ``{strategy: (recall, precision)}``: precision at each recall level, averaged over
-        folds (binary: the positive class; multiclass: micro-averaged).
+        folds (binary: the positive class; multiclass: micro-averaged). Empty for a dense
+        target.
     operating_points : dict
         Binary only: ``{strategy: (recall, precision)}`` of the hard predictions, averaged.
+        Empty for a dense target.
     cost_matrix : ndarray
         The costs, rows and columns in the order of ``classes``.
     classes : ndarray
@@ -47,6 +52,11 @@ class ComparisonResult:
         What the winner was selected by: ``"cost"`` or ``"score"`` (the ``scoring`` given).
     selection : str
         How: ``"one_se"`` (the one-standard-error rule) or ``"best"``.
+    dense : bool
+        Whether ``y`` had one label per element of each row (masks): costs and scores are
+        per element.
+    fold_dice : pandas.DataFrame or None
+        Dense targets: the Dice score of every strategy (rows) on every test fold (columns).
     """
 
     table: pd.DataFrame
@@ -60,12 +70,15 @@ class ComparisonResult:
     positive: Any = None
     metric: str = "cost"
     selection: str = "one_se"
+    dense: bool = False
+    fold_dice: pd.DataFrame | None = field(default=None, repr=False)
 
     @classmethod
     def from_search(
-        cls, search, *, names, simplicity, cost_matrix, classes, positive, metric, selection
-    ) -> ComparisonResult:
-        """Summarise a fitted comparison search."""
+        cls, search, *, names, simplicity, cost_matrix, classes, positive, metric, selection,
+        dense=False,
+    ) -> ComparisonResult:  # fmt: skip
+        """Summarise a fitted comparison search (``dense``: a target per element)."""
         results = search.cv_results_
         costs = -fold_scores(results, "cost")
         n_folds = costs.shape[1]
@@ -74,11 +87,11 @@ class ComparisonResult:
             "cost_std": costs.std(axis=1, ddof=1) if n_folds > 1 else np.zeros(len(names)),
         }
         columns["cost_se"] = columns["cost_std"] / np.sqrt(n_folds)
-        reported = (["score"] if metric == "score" else []) + [
-            "balanced_accuracy",
-            *[recall_key(c) for c in classes],
-            "average_precision",
-        ]
+        reported = (["score"] if metric == "score" else []) + (
+            [*OVERLAP_METRICS, *[recall_key(c) for c in classes]]
+            if dense
+            else ["balanced_accuracy", *[recall_key(c) for c in classes], "average_precision"]
+        )
         for key in reported:
             values = fold_scores(results, key)
             columns[f"{key}_mean"] = values.mean(axis=1)
@@ -94,10 +107,16 @@ class ComparisonResult:
         table["selected"] = [name == chosen for name in names]
         table = table.sort_values(["cost_mean", "simplicity"])
 
-        fold_costs = pd.DataFrame(
-            costs, index=pd.Index(names, name="strategy"),
-            columns=[f"fold{i}" for i in range(n_folds)],
-        )  # fmt: skip
+        index, folds = pd.Index(names, name="strategy"), [f"fold{i}" for i in range(n_folds)]
+        fold_costs = pd.DataFrame(costs, index=index, columns=folds)
+        if dense:
+            return cls(
+                table=table, best_strategy_=chosen, search_=search, fold_costs=fold_costs,
+                pr_curves={}, operating_points={}, cost_matrix=np.asarray(cost_matrix),
+                classes=np.asarray(classes), positive=positive, metric=metric,
+                selection=selection, dense=True,
+                fold_dice=pd.DataFrame(fold_scores(results, "dice"), index=index, columns=folds),
+            )  # fmt: skip
         precision = np.stack([fold_scores(results, k).mean(axis=1) for k in pr_keys()], axis=1)
         pr_curves = {name: (RECALL_GRID.copy(), precision[i]) for i, name in enumerate(names)}
         operating = {}
@@ -119,8 +138,12 @@ class ComparisonResult:
     def summary(self, digits: int = 3) -> str:
         """The table's main columns as text, and a sentence naming the winner."""
         recalls = [f"{recall_key(c)}_mean" for c in self.classes]
-        cols = ["cost_mean", "cost_std", "balanced_accuracy_mean", *recalls,
-                "average_precision_mean", "fit_time_mean", "within_1se"]  # fmt: skip
+        scores = (
+            ["dice_mean", "jaccard_mean", *recalls]
+            if self.dense
+            else ["balanced_accuracy_mean", *recalls, "average_precision_mean"]
+        )
+        cols = ["cost_mean", "cost_std", *scores, "fit_time_mean", "within_1se"]
         shown = self.table[cols].rename(columns=lambda c: c.replace("_mean", ""))
         text = shown.to_string(float_format=lambda v: f"{v:.{digits}f}")
         row = self.table.loc[self.best_strategy_]
@@ -130,16 +153,20 @@ class ComparisonResult:
             if self.selection == "one_se"
             else "lowest mean"
         )
-        note = f"Winner: {self.best_strategy_} (expected cost {row.cost_mean:.{digits}f} "
+        per = " per element" if self.dense else ""
+        note = f"Winner: {self.best_strategy_} (expected cost{per} {row.cost_mean:.{digits}f} "
         note += f"+/- {row.cost_std:.{digits}f} across {self.fold_costs.shape[1]} folds; {rule}"
         if lowest != self.best_strategy_:
             note += f"; lowest mean: {lowest} at {self.table.cost_mean.iloc[0]:.{digits}f}"
         return f"{text}\n\n{note})."
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary: winner, costs, classes and the table's records."""
+        """A JSON-ready summary: winner, costs, classes and the table's records.
+
+        For a dense target also ``dense_target`` (True) and ``fold_dice``.
+        """
         table = self.table.reset_index()
-        return {
+        summary = {
             "best_strategy": self.best_strategy_,
             "selection": self.selection,
             "metric": self.metric,
@@ -152,9 +179,15 @@ class ComparisonResult:
             ],
             "fold_costs": {k: [float(x) for x in v] for k, v in self.fold_costs.iterrows()},
         }
+        if self.dense:
+            summary["dense_target"] = True
+            summary["fold_dice"] = {k: [float(x) for x in v] for k, v in self.fold_dice.iterrows()}
+        return summary
 
     def plot(self, path=None, *, title: str | None = None):
         """Draw cost per strategy (with every fold) and precision-recall curves.
+
+        For a dense target: cost per element and Dice score per strategy, each with its folds.
 
         Parameters
         ----------
@@ -167,9 +200,10 @@ class ComparisonResult:
         -------
         matplotlib.figure.Figure
         """
-        from ._plot import plot_comparison
+        from ._plot import plot_comparison, plot_dense_comparison
 
-        return plot_comparison(self, path, title=title)
+        draw = plot_dense_comparison if self.dense else plot_comparison
+        return draw(self, path, title=title)
 
 
 def _plain(value):

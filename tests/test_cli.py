@@ -74,6 +74,45 @@ def test_default_positive_class_is_the_minority_and_is_printed(tmp_path, capsys)
     assert summary["cost_matrix"] == [[0, 5], [1, 0]]  # rows true a, b: a missed a costs 5
 
 
+IMAGES = ["--epochs", "1", "--batch-size", "8", "--cv", "2", "--repeats", "1", "--n-jobs", "1",
+          "-q", "--strategies", "cost-decision,none"]  # fmt: skip
+
+
+def test_digit_images_end_to_end(tmp_path, capsys):
+    out = tmp_path / "out"
+    status = main(["compare", "--data", "digits-images", "--images", "80", "--filters", "4",
+                   *IMAGES, "--out", str(out)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert status == 0, printed
+    assert "80 images of 8x8x1; classes 0 72, 1 8; positive class: 1" in printed
+    assert "small_cnn filters (4,)" in printed and "Winner: " in printed
+    assert (out / "compare.png").read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(out / "compare.csv", index_col="strategy")
+    assert set(table.index) == {"cost-decision", "none"}
+    assert "average_precision_mean" in table.columns
+    settings = json.loads((out / "compare.json").read_text())["settings"]
+    assert settings["network"] == "small_cnn" and settings["images"] == 80
+
+
+@pytest.mark.slow
+def test_segmentation_end_to_end(tmp_path, capsys):
+    out = tmp_path / "out"
+    status = main(["compare", "--data", "segmentation", "--images", "24", "--image-size", "16",
+                   "--filters", "4,8", *IMAGES, "--out", str(out)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert status == 0, printed
+    assert "24 images of 16x16x1, one label per pixel" in printed
+    assert "Cost: per pixel, missing a 1 (FN) costs 5" in printed
+    assert "expected cost per element" in printed
+    assert (out / "compare.png").read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(out / "compare.csv", index_col="strategy")
+    assert set(table.index) == {"cost-decision", "none"}
+    assert {"cost_mean", "cost_se", "dice_mean", "dice_std", "jaccard_mean",
+            "recall_1_mean"} <= set(table.columns)  # fmt: skip
+    summary = json.loads((out / "compare.json").read_text())
+    assert summary["dense_target"] and summary["settings"]["network"] == "small_unet"
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """CSV files with one mistake each (and a plain file where a folder is expected)."""
@@ -124,6 +163,24 @@ USAGE_ERRORS = [
     (["--csv", "{dir}/three.csv", "--target", "label", "--pos-label", "1"],
      "--pos-label: the data has 3 classes"),
     (["--pos-label", "cat"], "--pos-label: 'cat' is not a class"),
+    (["--data", "digits-images", "--csv", "{dir}/bad.csv", "--target", "y"],
+     "--csv and --data digits-images both name the data"),
+    (["--data", "segmentation", "--target", "y"], "--target needs --csv"),
+    (["--data", "pictures"], "argument --data: invalid choice: 'pictures'"),
+    (["--images", "50"], "--images is for --data digits-images or segmentation"),
+    (["--filters", "8"], "--filters is for --data digits-images or segmentation"),
+    (["--data", "digits-images", "--hidden", "8"], "--hidden is for tabular data"),
+    (["--data", "digits-images", "--image-size", "16"], "--image-size is for --data segmentation"),
+    (["--data", "digits-images", "--images", "2000"], "--images must be in [1, 1797]"),
+    (["--data", "segmentation", "--images", "0"], "--images must be >= 1"),
+    (["--data", "segmentation", "--filters", "4,x"], "--filters: expected sizes like '8,16'"),
+    (["--data", "segmentation", "--image-size", "18", "--filters", "4,8,16"],
+     "--image-size 18: a U-Net of 3 levels (--filters) needs a side divisible by 4"),
+    (["--data", "segmentation", "--image-size", "6"], "--image-size/--images: "),
+    (["--data", "segmentation", "--strategies", "none,tuned-threshold"],
+     "tuned-threshold needs one label per row"),
+    (["--data", "segmentation", "--images", "4"], "--cv 5: only"),
+    (["--data", "digits-images", "--images", "30"], "--cv 5: the smallest class has only 3 images"),
     # costs
     (["--cost-matrix", "0,1,2;1,0,2;1,1,0"], "--cost-matrix: expected 2x2"),
     (["--cost-matrix", "[[0, -1], [1, 0]]"], "negative"),
