@@ -98,9 +98,19 @@ def figures(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def runs(figures):
-    """Start every example at once, two at a time; each test waits for its own."""
-    names = [n for n in sorted(EXPECTED) if n != "scikeras_before.py" or HAVE_SCIKERAS]
+def runs(figures, request):
+    """Start every selected example at once, two at a time; each test waits for its own
+    (``-k NAME`` runs only the examples it selects)."""
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_example_runs"
+    }
+    names = [
+        n
+        for n in sorted(EXPECTED)
+        if n in selected and (n != "scikeras_before.py" or HAVE_SCIKERAS)
+    ]
     names.sort(key=lambda n: n != "choosing_strategy.py")  # the longest first
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield {name: pool.submit(run_example, name, figures[name]) for name in names}
