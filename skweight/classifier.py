@@ -88,6 +88,16 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Make ``predict_proba`` undo the class-prior shift that weighting or resampling
         caused (see ``skweight.prior.correct_prior``), so probabilities refer to the real
         class mix. Off by default, so predictions show the strategy's effect.
+    dense_target : "auto" or bool
+        Whether ``y`` holds one label per element of a row (a mask's pixels, a sequence's
+        timesteps). ``"auto"``: a ``y`` of three or more axes, or a 2-D ``y`` of labels that
+        is not a 0/1 multi-label indicator. True also reads a 2-D 0/1 ``y`` as one label per
+        element (per-timestep binary labels). The network must then output one prediction
+        per element; see the guide page
+        [How do I weight pixels for segmentation?](pixel-weights.md).
+    ignore_label : label or None
+        Elements (or rows) with this label, such as 255 on the void border of a mask, weigh 0
+        in training and are left out of ``score``. It is no class.
     **routed_params : dict
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
         ``predict__*`` keyword parameters, routed to what their prefix names.

@@ -68,6 +68,13 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         effective learning rate does not depend on the weighting strategy.
     prior_correction : bool
         Has no effect on a regressor (there is no class prior to correct).
+    dense_target : "auto" or bool
+        Whether ``y`` holds one value per element of a row (an image's pixels, a sequence's
+        timesteps). ``"auto"``: a ``y`` of three or more axes; a 2-D ``y`` is several targets
+        per row unless ``dense_target=True``.
+    ignore_label : None
+        Must be None: it applies to class labels (give the elements to leave out a
+        ``sample_weight`` of 0 instead).
     **routed_params : dict
         ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
         ``predict__*`` keyword parameters, routed to what their prefix names.
