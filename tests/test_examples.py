@@ -69,6 +69,17 @@ EXPECTED = {
     "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
     "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
     "scikeras_before.py": [r"^best: \{"],
+    "pixel_weights.py": [
+        r"^training pixels: \d+ background, \d+ positive \(\d\.\d\d%\), \d+ void",
+        r"^  = counted pixels / \(2 x pixels of the class\): True$",
+        r"^  mean weight over counted training pixels: 1\.000$",
+        r"^held-out Dice: none \d\.\d{3}, balanced \d\.\d{3}, focal \d\.\d{3}, "
+        r"undersample \d\.\d{3}, dice loss \d\.\d{3}, none \+ cost decision \d\.\d{3}$",
+        r"^all-zero output \(no positive pixel\): ",
+        r"^lowest cost per pixel: ",
+        # the Dice loss counts void pixels as background; class weights only rescale it
+        r"^  the Dice loss equals: void as background x mean pixel weight$",
+    ],
 }
 
 #: script -> the figures it saves in $SKWEIGHT_FIGURES (the docs pages embed them)
@@ -78,6 +89,7 @@ FIGURES = {
     "multilabel.py": ["multilabel.png"],
     "row_weights.py": ["row_weights.png"],
     "validation_loss.py": ["validation_loss.png"],
+    "pixel_weights.py": ["pixel_weights.png"],
 }
 
 
@@ -111,7 +123,8 @@ def runs(figures, request):
         for n in sorted(EXPECTED)
         if n in selected and (n != "scikeras_before.py" or HAVE_SCIKERAS)
     ]
-    names.sort(key=lambda n: n != "choosing_strategy.py")  # the longest first
+    longest = ("choosing_strategy.py", "pixel_weights.py")
+    names.sort(key=lambda n: longest.index(n) if n in longest else len(longest))
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield {name: pool.submit(run_example, name, figures[name]) for name in names}
 
