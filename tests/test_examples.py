@@ -80,6 +80,14 @@ EXPECTED = {
         # the Dice loss counts void pixels as background; class weights only rescale it
         r"^  the Dice loss equals: void as background x mean pixel weight$",
     ],
+    "class_weight_3d.py": [
+        r"^  B = 8: \w+Error: ",
+        r"^      2  010000       1   5\.000$",
+        r"^  rows weighted 5: \[2, 5\]; rows with a 1: \[1, 2, 3, 4, 5, 6, 7\]$",
+        r"^  Keras' loss equals: timestep t by the weight of row t$",
+        r"^  y of shape \(4, 8, 8\): TypeError: ",
+        r"^skweight's reported loss equals the hand computation in: 4 of 4 fits$",
+    ],
 }
 
 #: script -> the figures it saves in $SKWEIGHT_FIGURES (the docs pages embed them)
