@@ -88,6 +88,13 @@ EXPECTED = {
         r"^  y of shape \(4, 8, 8\): TypeError: ",
         r"^skweight's reported loss equals the hand computation in: 4 of 4 fits$",
     ],
+    "augmentation_weights.py": [
+        r"^  Keras' loss equals: row weight x loss of its augmented image$",
+        r"^recall of the 9s, augmented: \d\.\d{3} unweighted, \d\.\d{3} with 'balanced'$",
+        r"^  mask values after augmentation: \[0, 1\]$",
+        r"^  brightness inside the mask minus outside: as given \d\.\d{3}, ",
+        r"^  fit on 128 images with sample_weight of shape \(128, 16, 16\): ",
+    ],
 }
 
 #: script -> the figures it saves in $SKWEIGHT_FIGURES (the docs pages embed them)
@@ -98,6 +105,10 @@ FIGURES = {
     "row_weights.py": ["row_weights.png"],
     "validation_loss.py": ["validation_loss.png"],
     "pixel_weights.py": ["pixel_weights.png"],
+    "augmentation_weights.py": [
+        "augmentation_weights.png",
+        "augmentation_weights-masks.png",
+    ],
 }
 
 
