@@ -118,8 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--fn-cost", type=float, help=f"false-negative cost (default {DEFAULT_FN_COST:g})"
     )
     run = cmp.add_argument_group("search")
-    run.add_argument("--cv", type=int, default=5, help="stratified folds (default 5)")
-    run.add_argument("--repeats", type=int, default=2, help="repetitions of the folds (default 2)")
+    run.add_argument(
+        "--cv", type=int, default=None,
+        help="stratified folds (default 5; 3 for the image data sets)",
+    )  # fmt: skip
+    run.add_argument(
+        "--repeats", type=int, default=None,
+        help="repetitions of the folds (default 2; 1 for the image data sets)",
+    )  # fmt: skip
     run.add_argument(
         "--strategies",
         metavar="NAMES",
@@ -239,7 +245,14 @@ def check_options(args) -> tuple[tuple[int, ...], Path]:
     """Check every numeric option and ``--out`` before any data is read or model trained.
 
     Returns the hidden layer sizes (tabular data) or the image network's filters, and ``--out``.
+    Unset ``--cv`` and ``--repeats`` get the data set's defaults (fewer fits for images, whose
+    networks take longer to train).
     """
+    images = data_set(args) in NETWORKS
+    if args.cv is None:
+        args.cv = 3 if images else 5
+    if args.repeats is None:
+        args.repeats = 1 if images else 2
     for name in ("cv", "threshold_cv", "repeats", "epochs", "batch_size"):
         minimum = 2 if "cv" in name else 1
         if getattr(args, name) < minimum:

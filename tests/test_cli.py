@@ -179,8 +179,8 @@ USAGE_ERRORS = [
     (["--data", "segmentation", "--image-size", "6"], "--image-size/--images: "),
     (["--data", "segmentation", "--strategies", "none,tuned-threshold"],
      "tuned-threshold needs one label per row"),
-    (["--data", "segmentation", "--images", "4"], "--cv 5: only"),
-    (["--data", "digits-images", "--images", "30"], "--cv 5: the smallest class has only 3 images"),
+    (["--data", "segmentation", "--images", "4"], "--cv 3: only"),
+    (["--data", "digits-images", "--images", "20"], "--cv 3: the smallest class has only 2 images"),
     # costs
     (["--cost-matrix", "0,1,2;1,0,2;1,1,0"], "--cost-matrix: expected 2x2"),
     (["--cost-matrix", "[[0, -1], [1, 0]]"], "negative"),

@@ -7,7 +7,7 @@
   ``a, b, c`` without a type, which once rendered one default for all three, fails here).
 * The pages: every page is in the navigation, every question page opens with its answer, and
   the home page links every question page.
-* The scope the pages state: ``X`` must be a 2-D table.
+* The scope the pages state: images, sequences, token ids and masks train.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ griffe = pytest.importorskip("griffe")
 yaml = pytest.importorskip("yaml")
 
 import skweight  # noqa: E402
+import skweight.datasets  # noqa: E402
+import skweight.networks  # noqa: E402
 from skweight.weighting.registry import REFERENCE_MARKER, reference_entries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -323,14 +325,34 @@ def test_home_page_links_every_question():
 
 
 @pytest.mark.parametrize("shape", [(8, 4, 4, 1), (8, 5, 3)], ids=["images", "sequences"])
-def test_stated_scope_rows_of_any_shape(shape):
-    """docs/scope.md says rows may be images or sequences: both estimators train on them with
-    the built-in network (which flattens them) and predict one value per row."""
-    X = np.random.default_rng(0).normal(size=shape)
+def test_stated_scope_images_and_sequences(shape):
+    """docs/scope.md: images and sequences with one target per row train, the built-in
+    network flattening each row."""
+    X = np.random.default_rng(0).normal(size=shape).astype("float32")
     y = np.array([0, 1] * 4)
     for estimator in (skweight.WeightedKerasClassifier, skweight.WeightedKerasRegressor):
-        model = estimator(epochs=1, hidden_layer_sizes=(4,), random_state=0).fit(X, y)
-        assert model.predict(X).shape == (8,)
+        fitted = estimator(hidden_layer_sizes=(4,), epochs=1).fit(X, y)
+        assert fitted.X_shape_ == shape
+        assert fitted.predict(X).shape == (8,)
+
+
+def test_stated_scope_token_ids_and_masks():
+    """docs/scope.md: integer token ids with a label per timestep, and masks with a label
+    per pixel, train with a network for them; predict returns y's shape. A mask without a
+    network (model=None) is refused, naming model=."""
+    rng = np.random.default_rng(0)
+    tokens, tags = rng.integers(0, 10, size=(8, 5)), rng.integers(0, 3, size=(8, 5))
+    tagger = skweight.WeightedKerasClassifier(
+        model=skweight.networks.sequence_tagger, model__vocabulary=10, epochs=1
+    ).fit(tokens, tags)
+    assert tagger.elementwise_ and tagger.predict(tokens).shape == (8, 5)
+    X, masks = skweight.datasets.make_segmentation(8, 8, radius=1, random_state=0)
+    segmenter = skweight.WeightedKerasClassifier(
+        model=skweight.networks.small_unet, weighting="balanced", epochs=1
+    ).fit(X, masks, sample_weight=np.ones(masks.shape))
+    assert segmenter.predict(X).shape == masks.shape
+    with pytest.raises(ValueError, match="model="):
+        skweight.WeightedKerasClassifier(epochs=1).fit(X, masks)
 
 
 def test_api_entries_link_a_guide_page():

@@ -74,6 +74,32 @@ EXPECTED = {
     "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
     "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
     "scikeras_before.py": [r"^best: \{"],
+    "pixel_weights.py": [
+        r"^training pixels: \d+ background, \d+ positive \(\d\.\d\d%\), \d+ void",
+        r"^  = counted pixels / \(2 x pixels of the class\): True$",
+        r"^  mean weight over counted training pixels: 1\.000$",
+        r"^held-out Dice: none \d\.\d{3}, balanced \d\.\d{3}, focal \d\.\d{3}, "
+        r"undersample \d\.\d{3}, dice loss \d\.\d{3}, none \+ cost decision \d\.\d{3}$",
+        r"^all-zero output \(no positive pixel\): ",
+        r"^lowest cost per pixel: ",
+        # the Dice loss counts void pixels as background; class weights only rescale it
+        r"^  the Dice loss equals: void as background x mean pixel weight$",
+    ],
+    "class_weight_3d.py": [
+        r"^  B = 8: \w+Error: ",
+        r"^      2  010000       1   5\.000$",
+        r"^  rows weighted 5: \[2, 5\]; rows with a 1: \[1, 2, 3, 4, 5, 6, 7\]$",
+        r"^  Keras' loss equals: timestep t by the weight of row t$",
+        r"^  y of shape \(4, 8, 8\): TypeError: ",
+        r"^skweight's reported loss equals the hand computation in: 4 of 4 fits$",
+    ],
+    "augmentation_weights.py": [
+        r"^  Keras' loss equals: row weight x loss of its augmented image$",
+        r"^recall of the 9s, augmented: \d\.\d{3} unweighted, \d\.\d{3} with 'balanced'$",
+        r"^  mask values after augmentation: \[0, 1\]$",
+        r"^  brightness inside the mask minus outside: as given \d\.\d{3}, ",
+        r"^  fit on 128 images with sample_weight of shape \(128, 16, 16\): ",
+    ],
 }
 
 #: script -> the figures it saves in $SKWEIGHT_FIGURES (the docs pages embed them)
@@ -83,6 +109,11 @@ FIGURES = {
     "multilabel.py": ["multilabel.png"],
     "row_weights.py": ["row_weights.png"],
     "validation_loss.py": ["validation_loss.png"],
+    "pixel_weights.py": ["pixel_weights.png"],
+    "augmentation_weights.py": [
+        "augmentation_weights.png",
+        "augmentation_weights-masks.png",
+    ],
 }
 
 
@@ -103,10 +134,21 @@ def figures(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def runs(figures):
-    """Start every example at once, two at a time; each test waits for its own."""
-    names = [n for n in sorted(EXPECTED) if n != "scikeras_before.py" or HAVE_SCIKERAS]
-    names.sort(key=lambda n: n != "choosing_strategy.py")  # the longest first
+def runs(figures, request):
+    """Start every selected example at once, two at a time; each test waits for its own
+    (``-k NAME`` runs only the examples it selects)."""
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_example_runs"
+    }
+    names = [
+        n
+        for n in sorted(EXPECTED)
+        if n in selected and (n != "scikeras_before.py" or HAVE_SCIKERAS)
+    ]
+    longest = ("choosing_strategy.py", "pixel_weights.py")
+    names.sort(key=lambda n: longest.index(n) if n in longest else len(longest))
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield {name: pool.submit(run_example, name, figures[name]) for name in names}
 
