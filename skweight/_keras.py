@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -200,6 +201,21 @@ def needs_one_hot(loss: Any) -> bool:
 def sums_over_elements(loss: Any) -> bool:
     """True for Dice and Tversky, which sum over elements before weighting (see above)."""
     return isinstance(loss, OVERLAP_LOSSES) or getattr(loss, "__name__", "") in {"dice", "tversky"}
+
+
+def warn_if_ignored_in_overlap_loss(loss: Any, ignore_label: Any, classes) -> None:
+    """Warn that Dice and Tversky count ignored elements (as the first class) in the loss."""
+    if ignore_label is None or not sums_over_elements(loss):
+        return
+    first = classes[0].item() if hasattr(classes[0], "item") else classes[0]
+    warnings.warn(
+        f"loss={getattr(loss, 'name', loss)!r} sums over all elements before any weight applies: "
+        f"the elements of ignore_label={ignore_label!r} count as class {first!r} in the loss "
+        "(they stay out of the scores). Use a cross-entropy or focal loss to leave them out of "
+        "training.",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 # ---------------------------------------------------------------------------- the built-in network

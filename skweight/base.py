@@ -37,6 +37,7 @@ from ._keras import (
     needs_one_hot,
     predict_in_batches,
     row_batches,
+    warn_if_ignored_in_overlap_loss,
 )
 from ._network import build_network
 from ._params import Bool, Interval, Options, check_params
@@ -303,6 +304,8 @@ class BaseWeightedKeras(BaseEstimator):
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
         loss = self.model_.loss
+        if train.dense:
+            warn_if_ignored_in_overlap_loss(loss, self.ignore_label, self.classes_)
         target = partial(self._keras_target, one_hot=needs_one_hot(loss))
         callbacks = [NonFiniteLossGuard(), *settings.callbacks]
         validation_data = None

@@ -244,6 +244,15 @@ def test_dice_loss_gets_one_weight_per_image(masks):
     assert np.isfinite(clf.history_["loss"]).all() and clf.predict(X).shape == y.shape
 
 
+def test_dice_loss_with_an_ignored_label_warns():
+    X, y = make_segmentation(16, 16, void_border=1, random_state=3)
+    clf = WeightedKerasClassifier(
+        small_unet, loss="dice", ignore_label=255, model__filters=(4, 8), **{**TINY, "epochs": 1}
+    )
+    with pytest.warns(UserWarning, match="ignore_label=255 count as class 0"):
+        clf.fit(X, y)
+
+
 @pytest.mark.slow
 def test_balanced_pixel_weights_raise_minority_recall():
     X, y = make_segmentation(160, 16, empty_fraction=0.5, random_state=1)

@@ -386,7 +386,8 @@ class WeightingStrategy(BaseEstimator):
             raise ValueError(
                 f"weighting={self!r} supports one label per row, not a multi-label y; for a "
                 "multi-label y use None, 'balanced' (per label), 'focal' or one of "
-                f"{_names_of(lambda s: s.supports_multilabel, 'ClassWeights')}."
+                f"{_names_of(lambda s: s.supports_multilabel, 'ClassWeights')}. If the 2-D "
+                "0/1 y is one label per element (per-timestep labels), pass dense_target=True."
             )
 
 

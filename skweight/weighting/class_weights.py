@@ -92,7 +92,8 @@ class ClassWeights(PerClassWeights):
         if self.class_weight != "balanced":
             raise ValueError(
                 "weighting for a multi-label y must be 'balanced' (per label), 'focal', None or "
-                f"a per-row strategy; got a class-weight dict {self.class_weight!r}."
+                f"a per-row strategy; got a class-weight dict {self.class_weight!r}. If the 2-D "
+                "0/1 y is one label per element (per-timestep labels), pass dense_target=True."
             )
         self.label_weights_ = balanced_label_weights(rows.y)
         return rows  # the label weights live in the loss
