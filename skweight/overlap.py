@@ -61,21 +61,21 @@ def dice_score(
         True labels of each element (for instance masks of shape (n, height, width)).
     y_pred : array-like of the shape of y_true
         Predicted labels (thresholded, not probabilities).
-    labels : sequence or None, default=None
+    labels : sequence or None
         The classes to average over (``"macro"``, ``"micro"``, ``"weighted"``) or to score
         (``average=None``, in this order). None means the sorted classes present in
         ``y_true`` and ``y_pred``. Unused with ``average="binary"``.
-    pos_label : int, str or bool, default=1
+    pos_label : label
         The class scored with ``average="binary"``.
-    average : {"binary", "macro", "micro", "weighted"} or None, default="binary"
+    average : str or None
         As in scikit-learn: the score of ``pos_label`` (``"binary"``), the mean of the
         per-class scores (``"macro"``), the score of the pooled counts (``"micro"``), the mean
         weighted by each class's true elements (``"weighted"``), or None for one score per
         class.
-    sample_weight : array-like of shape (n,) or of the shape of y_true, or None, default=None
+    sample_weight : array-like of shape (n,) or of the shape of y_true, or None
         One weight per row, given to each of its elements, or one weight per element. Weights
         must be finite and >= 0, and not all zero on the elements scored.
-    ignore_label : int, str or None, default=None
+    ignore_label : label or None
         Elements whose true label is this (a "void" label such as 255) are left out, whatever
         is predicted there.
 
@@ -114,18 +114,18 @@ def jaccard_score(
         True labels of each element (for instance masks of shape (n, height, width)).
     y_pred : array-like of the shape of y_true
         Predicted labels (thresholded, not probabilities).
-    labels : sequence or None, default=None
+    labels : sequence or None
         The classes to average over (``"macro"``, ``"micro"``, ``"weighted"``) or to score
         (``average=None``, in this order). None means the sorted classes present in
         ``y_true`` and ``y_pred``. Unused with ``average="binary"``.
-    pos_label : int, str or bool, default=1
+    pos_label : label
         The class scored with ``average="binary"``.
-    average : {"binary", "macro", "micro", "weighted"} or None, default="binary"
+    average : str or None
         As in ``dice_score``.
-    sample_weight : array-like of shape (n,) or of the shape of y_true, or None, default=None
+    sample_weight : array-like of shape (n,) or of the shape of y_true, or None
         One weight per row, given to each of its elements, or one weight per element. Weights
         must be finite and >= 0, and not all zero on the elements scored.
-    ignore_label : int, str or None, default=None
+    ignore_label : label or None
         Elements whose true label is this are left out, whatever is predicted there.
 
     Returns
@@ -163,16 +163,16 @@ def make_overlap_scorer(
 
     Parameters
     ----------
-    metric : {"dice", "jaccard"}, default="dice"
+    metric : "dice" or "jaccard"
         The score: ``dice_score`` or ``jaccard_score``.
-    labels : sequence or None, default=None
+    labels : sequence or None
         As in ``dice_score``.
-    pos_label : int, str or bool, default=1
+    pos_label : label
         As in ``dice_score``.
-    average : {"binary", "macro", "micro", "weighted"} or None, default="binary"
+    average : str or None
         As in ``dice_score``; None (one score per class) is no single score to search on and
         is refused here.
-    ignore_label : int, str or None, default=None
+    ignore_label : label or None
         As in ``dice_score``.
 
     Returns
