@@ -13,7 +13,7 @@ their helpers in ``_bad_input_support.py``. Cases covered elsewhere count toward
   ``test_bad_sample_weight_gets_clear_errors`` (4: negative, NaN, wrong length, all zero),
   ``test_bad_targets_get_clear_errors`` (3: one class, continuous y, y of the wrong length) and
   the unseen label of ``test_partial_fit_continues_and_needs_all_classes`` (1): 22 in all.
-- tests/test_cli.py: ``USAGE_ERRORS`` (47 command-line mistakes, every usage error of
+- tests/test_cli.py: ``USAGE_ERRORS`` (62 command-line mistakes, every usage error of
   ``skweight compare``), each run by ``test_every_usage_error_is_one_line_with_status_2``.
 - tests/test_save_safety.py: 2 more (``overwrite=True`` onto a folder that is not a save, a saved
   network with the wrong number of input features).
@@ -24,7 +24,7 @@ parameters and samplers that return malformed output; the estimator's own and ro
 parameters (ignored ``model__*``, ``fit__*``, ``compile__*``, ``predict__*``, learning rates);
 what the network outputs (a loss contradicting the last activation); partial_fit's classes;
 prediction; costs, scorers and decisions (constant cost matrices, non-probabilities);
-compare_weightings; saving and loading. So 151 + 22 + 47 + 2 = 222 bad inputs are tested in all.
+compare_weightings; saving and loading. So 151 + 22 + 62 + 2 = 237 bad inputs are tested in all.
 """
 
 from __future__ import annotations
@@ -74,5 +74,5 @@ def test_the_table_is_large_enough():
     from tests.test_cli import USAGE_ERRORS
 
     assert len({case.id for case in CASES}) == len(CASES) == 151  # the count in the docstring
-    assert len(USAGE_ERRORS) == 47
+    assert len(USAGE_ERRORS) == 62
     assert len(CASES) + 22 + len(USAGE_ERRORS) + 2 >= 150
