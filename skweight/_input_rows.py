@@ -26,7 +26,7 @@ def network_dtype(X, model) -> np.dtype:
 def check_indexable(X) -> None:
     """Raise a ``TypeError`` saying what to pass when ``X`` cannot be indexed by rows."""
     streams = ("generator", "iterator", "Dataset", "PyDataset", "DataLoader")
-    if is_lazy(X) or hasattr(X, "shape"):
+    if is_lazy(X) or hasattr(X, "shape") or hasattr(X, "__array__"):
         return
     name = type(X).__name__
     is_stream = any(s in name for s in streams) or (
@@ -47,8 +47,8 @@ def _keras_dataset_types() -> tuple[type, ...]:
     return (keras.utils.PyDataset,)
 
 
-def check_rows(estimator, X, *, reset: bool, y=None, **target_kwargs):
-    """Validate ``X`` (and ``y`` with it when given) and record or check the row shape.
+def check_rows(estimator, X, *, reset: bool, y=None, with_y: bool = False, **target_kwargs):
+    """Validate ``X`` (and ``y`` with it, ``with_y``) and record or check the row shape.
 
     Returns ``X`` (and ``y``): an array, or a ``LazyRows`` for rows on disk.
     """
@@ -61,14 +61,14 @@ def check_rows(estimator, X, *, reset: bool, y=None, **target_kwargs):
         if not reset:
             dtype = getattr(estimator, "X_dtype_", dtype)
         record_rows(estimator, X, reset, dtype)
-        return X if y is None else (X, y)
+        return (X, y) if with_y else X
     X = check_features(X)
     if reset:
         dtype = features_dtype(X, estimator.model)
     else:
         fitted = getattr(estimator, "X_dtype_", np.dtype("float32"))
         dtype = None if fitted.kind in "iu" else "float32"
-    if y is None:
+    if not with_y:
         X = validate_data(
             estimator, X, reset=reset, dtype=dtype, accept_sparse=False, allow_nd=True
         )
@@ -78,7 +78,7 @@ def check_rows(estimator, X, *, reset: bool, y=None, **target_kwargs):
             **target_kwargs,
         )  # fmt: skip
     record_rows(estimator, X, reset, X.dtype)
-    return X if y is None else (X, y)
+    return (X, y) if with_y else X
 
 
 def record_rows(estimator, X, reset: bool, dtype: np.dtype) -> None:

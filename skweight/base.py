@@ -231,7 +231,7 @@ class BaseWeightedKeras(BaseEstimator):
             if not dense:
                 y = self._validate_lazy_target(y)
         else:
-            X, y = check_rows(self, X, reset=not warm, y=y, **self._target_checks(y))
+            X, y = check_rows(self, X, reset=not warm, y=y, with_y=True, **self._target_checks(y))
         X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
         y = self._encode_target(y, reset=not warm, classes=classes)
         shape = y.shape if dense else None
@@ -254,10 +254,13 @@ class BaseWeightedKeras(BaseEstimator):
         """Whether ``y`` holds one target per element of each row (masks, per-timestep)."""
         if warm and hasattr(self, "elementwise_"):
             return self.elementwise_
-        ndim = np.ndim(y)
+        shape = () if y is None else getattr(y, "shape", None)
+        if shape is None:  # a list, or an array-like NumPy may only convert
+            shape = np.asarray(y, dtype=object).shape
+        ndim = len(shape)
         if ndim >= 3 and self.dense_target is False:
             raise ValueError(
-                f"y has shape {np.shape(y)}, one target per element of each row, but "
+                f"y has shape {shape}, one target per element of each row, but "
                 "dense_target=False; use dense_target='auto' (or True)."
             )
         if ndim >= 3:
@@ -305,7 +308,7 @@ class BaseWeightedKeras(BaseEstimator):
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
         loss = self.model_.loss
         if train.dense:
-            warn_if_ignored_in_overlap_loss(loss, self.ignore_label, self.classes_)
+            warn_if_ignored_in_overlap_loss(loss, self.ignore_label, getattr(self, "classes_", [0]))
         target = partial(self._keras_target, one_hot=needs_one_hot(loss))
         callbacks = [NonFiniteLossGuard(), *settings.callbacks]
         validation_data = None
