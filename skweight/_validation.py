@@ -152,23 +152,6 @@ def check_training_weights(weights: np.ndarray | None) -> None:
         )
 
 
-def check_callbacks(callbacks) -> list:
-    """Return ``callbacks`` as a new list of Keras callbacks, or raise naming the parameter."""
-    import keras
-
-    if callbacks is None:
-        return []
-    if isinstance(callbacks, keras.callbacks.Callback):
-        callbacks = [callbacks]
-    if not isinstance(callbacks, (list, tuple)) or not all(
-        isinstance(c, keras.callbacks.Callback) for c in callbacks
-    ):
-        raise TypeError(
-            f"callbacks must be None or a list of keras.callbacks.Callback; got {callbacks!r}."
-        )
-    return list(callbacks)
-
-
 def seed_from(random_state) -> int | None:
     """Turn ``random_state`` (None, int or RandomState) into an integer seed or None."""
     if random_state is None:
