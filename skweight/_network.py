@@ -90,6 +90,18 @@ def check_network_shape(estimator, model: keras.Model, where: str = "") -> None:
 
     ``where`` prefixes the message (``"load: "`` for a loaded save).
     """
+    for part in ("inputs", "outputs"):
+        try:
+            count = len(getattr(model, part, None) or ())
+        except (AttributeError, TypeError, ValueError):  # a subclassed model not yet called
+            count = 0
+        if count > 1:
+            raise ValueError(
+                f"{where}The network has {count} {part}; skweight trains networks with one "
+                "input and one output for now. Concatenate the inputs into one array and slice "
+                "them inside the network (x[:, :k]), and join several outputs into one layer "
+                "(keras.layers.Concatenate) with y as one (n_samples, n_outputs) array."
+            )
     row = _row_shape(estimator)
     dtype = getattr(estimator, "X_dtype_", np.dtype("float32"))
     probe = np.zeros((1, *row), dtype=dtype if np.dtype(dtype).kind in "iu" else "float32")

@@ -45,6 +45,7 @@ from ._rows import RowChecks
 from ._subclass import build_function, check_subclass_hooks
 from ._validation import (
     check_features,
+    check_one_target,
     check_sample_weight,
     check_training_weights,
     features_dtype,
@@ -244,6 +245,7 @@ class BaseWeightedKeras(KeywordParams, RowChecks, BaseEstimator):
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
         """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
+        check_one_target(y, X)
         dense = self._dense_target(y, warm)
         if dense:
             X, y = self._validate_rows(X, reset=not warm), check_array(
