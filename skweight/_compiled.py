@@ -12,7 +12,9 @@ already compiled is trained as compiled, as SciKeras does, unless ``recompile=Tr
 ``keep_compiled`` checks that no estimator setting would then be ignored without a word: a
 ``loss=`` that is not the compiled loss, or (when the build function did not take
 ``compile_kwargs``) ``optimizer=``, ``optimizer__*``, ``loss__*``, ``metrics``/``metrics__*``
-or ``compile__*`` values that differ from what the network was compiled with. The weighting
+or ``compile__*`` values that differ from what the network was compiled with (when it took
+``compile_kwargs`` but compiled with an optimizer of its own: ``optimizer=`` and
+``optimizer__*`` values that this optimizer does not have). The weighting
 still applies: its row weights reach ``fit`` as always, and a strategy that replaces the loss
 recompiles the network with the replaced loss and the rest of the network's own compile
 settings.
@@ -178,23 +180,27 @@ def keep_compiled(estimator, model: keras.Model, settings, *, took_compile_kwarg
             )
     if not took_compile_kwargs:
         ignored = _ignored_settings(estimator, model, settings)
-        if ignored:
-            raise ValueError(
-                f"{ignored} would be ignored: the build function returned a network it "
-                "compiled itself, without taking compile_kwargs. Let it take compile_kwargs and "
-                "compile with them (model.compile(**compile_kwargs)), return the network "
-                "uncompiled, or set recompile=True to compile it again with the estimator's "
-                "settings."
-            )
+        how = "compiled itself, without taking compile_kwargs"
+    elif model.optimizer is not settings.optimizer:
+        ignored = _ignored_optimizer(estimator, model, settings)
+        how = "compiled with another optimizer than compile_kwargs['optimizer']"
+    else:
+        ignored = None
+    if ignored:
+        raise ValueError(
+            f"{ignored} would be ignored: the build function returned a network it {how}. "
+            "Compile with compile_kwargs (model.compile(**compile_kwargs)), return the network "
+            "uncompiled, or set recompile=True to compile it again with the estimator's "
+            "settings."
+        )
     compiled = loss_object(model.loss)
     weighted = estimator.weighting_.make_loss(compiled, target_type=estimator.target_type_)
     if weighted is not compiled:
         model.compile(**{**_compiled_config(model), "loss": weighted})
 
 
-def _ignored_settings(estimator, model: keras.Model, settings) -> str | None:
-    """The first estimator compile setting that differs from what ``model`` was compiled with."""
-    config = _compiled_config(model)
+def _ignored_optimizer(estimator, model: keras.Model, settings) -> str | None:
+    """``optimizer=`` or an ``optimizer__*`` setting that ``model``'s optimizer does not have."""
     parameter = inspect.signature(type(estimator)).parameters.get("optimizer")
     default_optimizer = "adam" if parameter is None else parameter.default
     if not _same(estimator.optimizer, default_optimizer):
@@ -205,6 +211,15 @@ def _ignored_settings(estimator, model: keras.Model, settings) -> str | None:
     for key, value in routed(settings.routed, "optimizer").items():
         if key not in compiled_optimizer or not _same(value, compiled_optimizer[key]):
             return f"optimizer__{key}={value!r}"
+    return None
+
+
+def _ignored_settings(estimator, model: keras.Model, settings) -> str | None:
+    """The first estimator compile setting that differs from what ``model`` was compiled with."""
+    ignored = _ignored_optimizer(estimator, model, settings)
+    if ignored:
+        return ignored
+    config = _compiled_config(model)
     loss = loss_object(model.loss)
     compiled_loss = loss.get_config() if isinstance(loss, keras.losses.Loss) else {}
     for key, value in routed(settings.routed, "loss").items():

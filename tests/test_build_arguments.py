@@ -255,3 +255,14 @@ def test_several_inputs_or_outputs_are_refused_with_the_workaround(data):
 
     with pytest.raises(ValueError, match="The network has 2 outputs.*Concatenate"):
         WeightedKerasRegressor(two_outputs, **TINY).fit(X, X[:, 0])
+
+
+def test_a_build_function_taking_compile_kwargs_but_not_its_optimizer(data):
+    X, y = data
+
+    def build(meta, compile_kwargs):
+        return _sigmoid(meta["n_features_in_"], {**compile_kwargs, "optimizer": "sgd"})
+
+    WeightedKerasClassifier(build, **TINY).fit(X, y)  # nothing set that SGD would ignore
+    with pytest.raises(ValueError, match="optimizer__learning_rate=0.3 would be ignored.*another"):
+        WeightedKerasClassifier(build, **TINY, optimizer__learning_rate=0.3).fit(X, y)
