@@ -58,15 +58,20 @@ _SEVERAL = (
 )
 
 
+def _is_dict(value) -> bool:
+    """A dict of arrays (SciPy's dok sparse matrix is a dict too, and is not one)."""
+    return isinstance(value, dict) and not hasattr(value, "toarray")
+
+
 def _refuse_several(value, name: str, what: str) -> None:
     """Raise for a dict of arrays, or a list or tuple of 2-D (or more) arrays."""
-    several = isinstance(value, dict) or (
+    several = _is_dict(value) or (
         isinstance(value, (list, tuple))
         and len(value) > 0
         and all(hasattr(v, "shape") and len(getattr(v, "shape", ())) >= 2 for v in value)
     )
     if several:
-        kind = "a dict" if isinstance(value, dict) else f"a {type(value).__name__} of arrays"
+        kind = "a dict" if _is_dict(value) else f"a {type(value).__name__} of arrays"
         raise ValueError(
             f"{name} is {kind}, the {what} of a multi-input or multi-output network. "
             + _SEVERAL.format(what=what)
@@ -80,14 +85,14 @@ def check_one_target(y, X) -> None:
         n_rows = _num_samples(X)
     except TypeError:
         n_rows = None
-    several = isinstance(y, dict) or (
+    several = _is_dict(y) or (
         isinstance(y, (list, tuple))
         and n_rows is not None
         and len(y) != n_rows
         and all(hasattr(v, "shape") and len(v) == n_rows for v in y)
     )
     if several:
-        kind = "a dict" if isinstance(y, dict) else f"a {type(y).__name__} of arrays"
+        kind = "a dict" if _is_dict(y) else f"a {type(y).__name__} of arrays"
         raise ValueError(
             f"y is {kind}, the targets of a multi-output network. "
             + _SEVERAL.format(what="outputs")
