@@ -35,7 +35,7 @@ import keras
 import numpy as np
 from keras.initializers import GlorotUniform
 
-from ._nested import configure
+from ._nested import configure_arguments
 from ._params import InvalidParameterError
 from .weighting.base import TrainingSet
 from .weighting.elements import batch_weights
@@ -92,30 +92,6 @@ def _loss_class_from_name(name: str) -> type | None:
         if isinstance(candidate, type) and issubclass(candidate, keras.losses.Loss):
             return candidate
     return None
-
-
-def configure_arguments(params: dict[str, Any], name: str) -> dict[str, Any]:
-    """``params`` (routed below ``name``) with the arguments given as classes made from the
-    parameters below their own names; parameters without a ``__`` are returned as they are."""
-    if not any("__" in key for key in params):
-        return dict(params)
-    top = {key: value for key, value in params.items() if "__" not in key}
-    below = {key: value for key, value in params.items() if "__" in key}
-    unknown = sorted({key.partition("__")[0] for key in below} - set(top))
-    if unknown:
-        key = next(k for k in below if k.partition("__")[0] == unknown[0])
-        raise ValueError(
-            f"{name}__{key} would be ignored: no parameter {name}__{unknown[0]} gives the value "
-            "it configures (set that argument to a class first)."
-        )
-    return {
-        key: configure(
-            value,
-            {k.partition("__")[2]: v for k, v in below.items() if k.startswith(key + "__")},
-            f"{name}__{key}",
-        )
-        for key, value in top.items()
-    }
 
 
 def make_loss(loss: Any, params: dict[str, Any]) -> Any:

@@ -25,7 +25,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["configure"]
+__all__ = ["configure", "configure_arguments"]
 
 
 def _split(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -156,3 +156,27 @@ def _instantiate(cls, params, name, base, resolve):
             f"{name}: {cls.__name__}(**{sorted(arguments)}) failed: {exc}. Check the "
             f"{name}__* parameters."
         ) from exc
+
+
+def configure_arguments(params: dict[str, Any], name: str) -> dict[str, Any]:
+    """``params`` (routed below ``name``) with the arguments given as classes made from the
+    parameters below their own names; parameters without a ``__`` are returned as they are."""
+    if not any("__" in key for key in params):
+        return dict(params)
+    top = {key: value for key, value in params.items() if "__" not in key}
+    below = {key: value for key, value in params.items() if "__" in key}
+    unknown = sorted({key.partition("__")[0] for key in below} - set(top))
+    if unknown:
+        key = next(k for k in below if k.partition("__")[0] == unknown[0])
+        raise ValueError(
+            f"{name}__{key} would be ignored: no parameter {name}__{unknown[0]} gives the value "
+            "it configures (set that argument to a class first)."
+        )
+    return {
+        key: configure(
+            value,
+            {k.partition("__")[2]: v for k, v in below.items() if k.startswith(key + "__")},
+            f"{name}__{key}",
+        )
+        for key, value in top.items()
+    }
