@@ -1,10 +1,11 @@
 """examples/scikeras_before.py moved over to skweight.
 
-The build function is unchanged (skweight also passes ``meta``); ``class_weight``
-becomes ``weighting``; ``validation_split`` keeps its name but holds out a stratified
-sample and records the validation loss weighted and unweighted; and the estimator is
-a scikit-learn classifier, so ``roc_auc`` scoring works in the search. Set
-SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
+The build function is unchanged (skweight passes ``meta`` and ``compile_kwargs``
+as SciKeras does, and trains the network as the build function compiled it);
+``class_weight`` becomes ``weighting``; ``validation_split`` keeps its name but
+holds out a stratified sample and records the validation loss weighted and
+unweighted; and the estimator is a scikit-learn classifier, so ``roc_auc`` scoring
+works in the search. Set SKWEIGHT_EXAMPLE_EPOCHS to train for fewer epochs.
 """
 
 import os
@@ -24,11 +25,13 @@ EPOCHS = int(os.environ.get("SKWEIGHT_EXAMPLE_EPOCHS", "20"))
 
 
 # --8<-- [start:script]
-def get_model(meta, hidden_layer_sizes):
+def get_model(meta, compile_kwargs, hidden_layer_sizes):
     model = keras.Sequential([keras.Input((meta["n_features_in_"],))])
     for units in hidden_layer_sizes:
         model.add(keras.layers.Dense(units, activation="relu"))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
+    # the optimizer, loss and metrics the estimator was given, as objects
+    model.compile(**compile_kwargs)
     return model
 
 
@@ -40,6 +43,7 @@ clf = WeightedKerasClassifier(
     loss="binary_crossentropy",
     optimizer="adam",
     optimizer__learning_rate=1e-3,
+    metrics=["accuracy"],
     weighting="balanced",
     epochs=EPOCHS,
     batch_size=32,
@@ -66,4 +70,5 @@ for weighting, recall, auc in zip(
     print(f"weighting={weighting!s:<9} recall {recall:.3f}  roc_auc {auc:.3f}")
 history = search.best_estimator_[-1].history_
 print(f"refitted model, last epoch: val_loss {history['val_loss'][-1]:.4f}, "
-      f"val_loss_unweighted {history['val_loss_unweighted'][-1]:.4f}")  # fmt: skip
+      f"val_loss_unweighted {history['val_loss_unweighted'][-1]:.4f}, "
+      f"accuracy {history['accuracy'][-1]:.3f}")  # fmt: skip

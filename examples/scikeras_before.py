@@ -18,11 +18,13 @@ EPOCHS = int(os.environ.get("SKWEIGHT_EXAMPLE_EPOCHS", "20"))
 
 
 # --8<-- [start:script]
-def get_model(meta, hidden_layer_sizes):
+def get_model(meta, compile_kwargs, hidden_layer_sizes):
     model = keras.Sequential([keras.Input((meta["n_features_in_"],))])
     for units in hidden_layer_sizes:
         model.add(keras.layers.Dense(units, activation="relu"))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
+    # the optimizer, loss and metrics the estimator was given, as objects
+    model.compile(**compile_kwargs)
     return model
 
 
@@ -34,6 +36,7 @@ clf = KerasClassifier(
     loss="binary_crossentropy",
     optimizer="adam",
     optimizer__learning_rate=1e-3,
+    metrics=["accuracy"],
     class_weight="balanced",
     epochs=EPOCHS,
     batch_size=32,
@@ -49,8 +52,7 @@ search = GridSearchCV(
 )
 search.fit(X, y)
 print("best:", search.best_params_)
-print(
-    "validation loss of the refitted model:",
-    search.best_estimator_[-1].history_["val_loss"][-1],
-)
+history = search.best_estimator_[-1].history_
+print("refitted model, last epoch: val_loss", history["val_loss"][-1],
+      "accuracy", history["accuracy"][-1])  # fmt: skip
 # --8<-- [end:script]

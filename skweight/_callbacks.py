@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import keras
 import numpy as np
@@ -80,17 +81,20 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
     the others.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None):
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None, loss: Any = None
+    ):
         super().__init__()
         self.X = X
         self.y = y
         self.mask = mask
+        self.loss = loss  # None: the model's compiled loss
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if logs is None:
             return
         outputs = predict_in_batches(self.model, self.X, None)
-        loss_function = self.model.loss
+        loss_function = self.model.loss if self.loss is None else self.loss
         if hasattr(loss_function, "unweighted"):  # a loss with weights inside (multi-label)
             loss_function = loss_function.unweighted()
         if self.mask is None:

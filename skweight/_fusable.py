@@ -13,6 +13,7 @@ network's outputs into what the fitted estimator's ``predict_proba`` would retur
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,13 +81,17 @@ def fusable_reason(estimator) -> str | None:
     _, clf = split_pipeline(estimator)
     if not isinstance(clf, WeightedKerasClassifier):
         return f"the final estimator is a {type(clf).__name__}, not a WeightedKerasClassifier"
-    if clf.model is not None:
+    if clf.model is not None or getattr(clf, "_keras_build_fn", None) is not None:
         return "model= is a custom network (only the built-in network is fused)"
-    if clf.callbacks:
+    if clf.callbacks or routed(clf._keyword_params(), "callbacks"):
         return "callbacks= are given (they act on one fit each)"
+    if clf.metrics is not None or routed(clf._keyword_params(), "metrics"):
+        return "metrics= are given (the fused fit records no per-network history)"
+    if isinstance(clf.batch_size, numbers.Integral) and clf.batch_size == -1:
+        return "batch_size=-1 (one batch of all rows) is not fused"
     try:
         check_hidden_layer_sizes(clf.hidden_layer_sizes)
-        params = check_routed_params(clf._routed_params)
+        params = check_routed_params(clf._keyword_params())
         if routed(params, "fit"):
             return f"fit__ parameters {sorted(routed(params, 'fit'))} are given"
         extra = sorted(set(routed(params, "compile")) - set(FUSABLE_COMPILE_KEYS))
@@ -166,7 +171,7 @@ def network_spec(clf) -> NetworkSpec:
 
 def train_settings(clf) -> TrainSettings:
     """The training parameters of a classifier, for a fused fit."""
-    params = check_routed_params(clf._routed_params)
+    params = check_routed_params(clf._keyword_params())
     seed = clf._check_params(clf.epochs, warm=False).seed
     return TrainSettings(
         batch_size=int(clf.batch_size), epochs=int(clf.epochs), shuffle=bool(clf.shuffle),

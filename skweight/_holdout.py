@@ -1,12 +1,18 @@
-"""The validation hold-out: which training rows a fit keeps aside for ``val_*`` entries."""
+"""The validation hold-out: which training rows a fit keeps aside for ``val_*`` entries, and
+what Keras is given to compute them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ._callbacks import UnweightedValidationLoss
+from ._keras import row_batches
+from .rows import LazyRows
 from .weighting import TrainingSet
 
 
@@ -37,3 +43,27 @@ def split_validation(
         return replace(rows, X=rows.X[index], y=rows.y[index], sample_weight=weights)
 
     return take(train_rows), take(val_rows)
+
+
+def validation_inputs(
+    validation: TrainingSet | None, target: Callable, loss: Any, batch_size: int
+) -> tuple[Any, UnweightedValidationLoss | None]:
+    """``(validation_data for keras.Model.fit, the callback adding val_loss_unweighted)``.
+
+    ``target`` turns encoded targets into what the loss expects; ``(None, None)`` without
+    validation rows.
+    """
+    if validation is None:
+        return None, None
+    y_val = target(validation.y)
+    mask = None
+    if validation.dense and validation.y.dtype.kind in "iu":
+        mask = (validation.y >= 0).astype("float32")
+    check = UnweightedValidationLoss(validation.X, y_val, mask, loss=loss)
+    if validation.dense or isinstance(validation.X, LazyRows):
+        data = row_batches(validation, target, loss, batch_size=batch_size, shuffle=False, seed=0)
+        return data, check
+    data = (validation.X, y_val)
+    if validation.sample_weight is not None:
+        data += (validation.sample_weight.astype("float32"),)
+    return data, check

@@ -57,14 +57,14 @@ def check_rows(estimator, X, *, reset: bool, y=None, with_y: bool = False, **tar
         X = X if isinstance(X, LazyRows) else LazyRows(X)
         if X.ndim < 2:
             raise ValueError(f"X must have rows of features; got shape {X.shape}.")
-        dtype = network_dtype(X, estimator.model if reset else None)
+        dtype = network_dtype(X, estimator._build_function() if reset else None)
         if not reset:
             dtype = getattr(estimator, "X_dtype_", dtype)
         record_rows(estimator, X, reset, dtype)
         return (X, y) if with_y else X
     X = check_features(X)
     if reset:
-        dtype = features_dtype(X, estimator.model)
+        dtype = features_dtype(X, estimator._build_function())
     else:
         fitted = getattr(estimator, "X_dtype_", np.dtype("float32"))
         dtype = None if fitted.kind in "iu" else "float32"

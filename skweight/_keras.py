@@ -37,6 +37,7 @@ import keras
 import numpy as np
 from keras.initializers import GlorotUniform
 
+from ._nested import configure_arguments
 from ._params import InvalidParameterError
 from .rows import LazyRows
 from .weighting.base import TrainingSet
@@ -84,10 +85,15 @@ ONE_HOT_LOSSES = (
 
 
 def _loss_class_from_name(name: str) -> type | None:
-    camel = _LOSS_ALIASES.get(name.lower(), "".join(p.capitalize() for p in name.split("_")))
-    candidate = getattr(keras.losses, camel, None)
-    if isinstance(candidate, type) and issubclass(candidate, keras.losses.Loss):
-        return candidate
+    """The Keras loss class a name stands for: its class name (``"BinaryCrossentropy"``), its
+    function's name (``"binary_crossentropy"``) or an alias (``"mse"``); None if none."""
+    for camel in (
+        name,
+        _LOSS_ALIASES.get(name.lower(), "".join(p.capitalize() for p in name.split("_"))),
+    ):
+        candidate = getattr(keras.losses, camel, None)
+        if isinstance(candidate, type) and issubclass(candidate, keras.losses.Loss):
+            return candidate
     return None
 
 
@@ -98,6 +104,7 @@ def make_loss(loss: Any, params: dict[str, Any]) -> Any:
     (``"binary_crossentropy"``); both become an instance of the class so that its
     configuration can be read and overridden.
     """
+    params = configure_arguments(params, "loss")
     if isinstance(loss, str):
         cls = _loss_class_from_name(loss)
         if cls is not None:
@@ -133,7 +140,12 @@ def make_loss(loss: Any, params: dict[str, Any]) -> Any:
 
 
 def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.Optimizer:
-    """Return a fresh Keras optimizer for ``optimizer`` configured with ``params``."""
+    """Return a fresh Keras optimizer for ``optimizer`` configured with ``params``.
+
+    An argument given as a class is made from the parameters below its name
+    (``learning_rate=ExponentialDecay``, ``learning_rate__decay_steps=10``).
+    """
+    params = configure_arguments(params, "optimizer")
     if isinstance(optimizer, str):
         try:
             template = keras.optimizers.get(optimizer)
@@ -338,6 +350,7 @@ class RowBatches(keras.utils.PyDataset):
     target : callable
         Turns encoded targets into what the Keras loss expects (e.g. one-hot).
     batch_size : int
+        Rows per batch; -1: all of an epoch's rows in one batch.
     shuffle : bool
         Shuffle the epoch's rows (otherwise they come in order).
     seed : int or None
@@ -365,7 +378,9 @@ class RowBatches(keras.utils.PyDataset):
         self.seed = np.random.SeedSequence(seed).entropy if seed is None else seed
         self.epoch = 0
         self._draw()
-        self._n_batches = -(-len(self._index) // batch_size)
+        if batch_size == -1:
+            self.batch_size = max(len(self._index), 1)
+        self._n_batches = -(-len(self._index) // self.batch_size)
 
     def _draw(self) -> None:
         rows = self.train.epoch_rows
@@ -379,7 +394,8 @@ class RowBatches(keras.utils.PyDataset):
         return self._n_batches
 
     def __getitem__(self, batch: int) -> tuple[np.ndarray, ...]:
-        rows = self._index[batch * self.batch_size : (batch + 1) * self.batch_size]
+        size = len(self._index) if self._n_batches == 1 else self.batch_size
+        rows = self._index[batch * size : (batch + 1) * size]
         X = take_rows(self.train.X, rows)
         labels = self.train.y[rows]
         y = self.target(labels)
@@ -421,7 +437,7 @@ def keras_fit_data(
     """Return the data arguments of ``keras.Model.fit`` for ``train``.
 
     Arrays for an ordinary training set; a ``RowBatches`` when the strategy resamples at every
-    epoch or the target is dense.
+    epoch or the target is dense. ``batch_size`` -1: every row in one batch.
     """
     if train.epoch_rows is not None or train.dense or isinstance(train.X, LazyRows):
         data = row_batches(train, target, loss, batch_size=batch_size, shuffle=shuffle, seed=seed)
@@ -431,7 +447,7 @@ def keras_fit_data(
         "x": train.X,
         "y": target(train.y),
         "sample_weight": None if weights is None else weights.astype("float32"),
-        "batch_size": batch_size,
+        "batch_size": max(len(train.X), 1) if batch_size == -1 else batch_size,
         "shuffle": shuffle,
     }
 

@@ -1,39 +1,46 @@
 """The estimator's network: built from the ``model`` parameter, and checked against the target.
 
 ``build_network`` makes a fresh network from ``model`` (None: the built-in dense network, which
-flattens rows that are images or sequences; a ``keras.Model``: a clone with fresh weights; a
-callable: a build function called with the facts it asks for). ``check_network_shape`` checks
+flattens rows that are images or sequences, or a subclass's ``_keras_build_fn``; a
+``keras.Model``: a clone with fresh weights, compiled as the original was; a callable: a build
+function called with the arguments it asks for, see ``skweight._build_args``; it may return the
+network compiled). ``check_network_shape`` checks
 that a network takes rows of shape ``X_shape_[1:]`` and outputs what the target needs (per
 row, or per element of a dense target); it runs after every build and on every loaded save.
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 import keras
 import numpy as np
 
+from ._build_args import build_arguments, build_meta
 from ._keras import build_mlp
-from ._routing import call_with_signature, routed
+from ._routing import call_with_signature
 
 __all__ = ["build_network", "check_network_shape", "model_facts"]
 
 
 def model_facts(estimator) -> dict[str, Any]:
-    """The fitted facts a build function may ask for, by name."""
-    names = (
-        "n_features_in_", "X_shape_", "X_dtype_", "n_classes_", "n_outputs_", "target_type_",
-        "classes_", "target_shape_",
-    )  # fmt: skip
-    return {name: getattr(estimator, name) for name in names if hasattr(estimator, name)}
+    """The fitted facts a build function may ask for, by name (SciKeras' ``meta``)."""
+    return build_meta(estimator)
 
 
-def build_network(estimator, routed_params: dict[str, Any], seed: int | None) -> keras.Model:
-    """A fresh, uncompiled-by-skweight network for ``estimator``, checked against its target."""
+def build_network(
+    estimator, routed_params: dict[str, Any], seed: int | None,
+    compile_kwargs: Callable[[], dict[str, Any]] = dict,
+) -> tuple[keras.Model, bool]:  # fmt: skip
+    """``(a fresh network for estimator, whether its build function took compile_kwargs)``.
+
+    The network is checked against the target; it may come compiled (by the build function,
+    or as the ``keras.Model`` given was).
+    """
     n_units, output_activation = estimator._output_spec()
-    model_param = estimator.model
+    model_param = estimator._build_function()
+    took_compile_kwargs = False
     if model_param is None:
         if estimator.elementwise_:
             raise ValueError(
@@ -51,8 +58,9 @@ def build_network(estimator, routed_params: dict[str, Any], seed: int | None) ->
     elif isinstance(model_param, keras.Model):
         model = keras.models.clone_model(model_param)
     elif callable(model_param):
-        meta = model_facts(estimator)
-        available = {**meta, "meta": meta, **routed(routed_params, "model")}
+        available, took_compile_kwargs = build_arguments(
+            estimator, model_param, routed_params, compile_kwargs
+        )
         model = call_with_signature(model_param, available)
     else:
         raise TypeError(
@@ -64,15 +72,8 @@ def build_network(estimator, routed_params: dict[str, Any], seed: int | None) ->
             f"The model build function returned {type(model).__name__}; it must return a "
             "keras.Model."
         )
-    if model.compiled:
-        warnings.warn(
-            "The model passed or built is already compiled; skweight compiles it again with "
-            "its own loss=, optimizer= and weighting= settings.",
-            UserWarning,
-            stacklevel=4,
-        )
     check_network_shape(estimator, model)
-    return model
+    return model, took_compile_kwargs
 
 
 def _row_shape(estimator) -> tuple[int, ...]:
@@ -89,6 +90,18 @@ def check_network_shape(estimator, model: keras.Model, where: str = "") -> None:
 
     ``where`` prefixes the message (``"load: "`` for a loaded save).
     """
+    for part in ("inputs", "outputs"):
+        try:
+            count = len(getattr(model, part, None) or ())
+        except (AttributeError, TypeError, ValueError):  # a subclassed model not yet called
+            count = 0
+        if count > 1:
+            raise ValueError(
+                f"{where}The network has {count} {part}; skweight trains networks with one "
+                "input and one output for now. Concatenate the inputs into one array and slice "
+                "them inside the network (x[:, :k]), and join several outputs into one layer "
+                "(keras.layers.Concatenate) with y as one (n_samples, n_outputs) array."
+            )
     row = _row_shape(estimator)
     dtype = getattr(estimator, "X_dtype_", np.dtype("float32"))
     probe = np.zeros((1, *row), dtype=dtype if np.dtype(dtype).kind in "iu" else "float32")

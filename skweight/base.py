@@ -10,7 +10,6 @@ layer, the default loss, what ``predict`` returns).
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -23,9 +22,11 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
+from ._callbacks import NonFiniteLossGuard
+from ._compiled import build_and_compile, loss_object, make_metrics
+from ._fit_options import FitSettings, fit_options, predict_batch_size
 from ._fitted_state import FittedState
-from ._holdout import split_validation
+from ._holdout import split_validation, validation_inputs
 from ._input_rows import check_rows
 from ._keras import (
     check_hidden_layer_sizes,
@@ -36,42 +37,26 @@ from ._keras import (
     make_optimizer,
     needs_one_hot,
     predict_in_batches,
-    row_batches,
     warn_if_ignored_in_overlap_loss,
 )
-from ._network import build_network
+from ._keyword_params import KeywordParams
 from ._params import Bool, Interval, Options, check_params
-from ._routing import ROUTED_CONSTRAINTS, check_routed_params, is_routed, routed
+from ._routing import ALL_ROWS, check_routed_params, routed
+from ._subclass import build_function, check_subclass_hooks
+from ._target_layout import TargetLayout
 from ._validation import (
-    check_callbacks,
+    check_one_target,
     check_sample_weight,
     check_training_weights,
     seed_from,
 )
 from .rows import is_lazy
-from .weighting import TrainingSet, WeightingStrategy, resolve_weighting
+from .weighting import TrainingSet, resolve_weighting
 
 __all__ = ["BaseWeightedKeras", "default_compile_kwargs"]
 
-PREDICT_BATCH_SIZE = ROUTED_CONSTRAINTS["predict__batch_size"]
 
-
-@dataclass(frozen=True)
-class _FitSettings:
-    """What the parameter check decided for one fit."""
-
-    epochs: int
-    warm: bool
-    seed: int | None
-    strategy_seed: int | None
-    strategy: WeightingStrategy
-    callbacks: list
-    routed: dict[str, Any]
-    optimizer: keras.optimizers.Optimizer
-    partial: bool
-
-
-class BaseWeightedKeras(BaseEstimator):
+class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
     """Base class of skweight's Keras estimators (not to be used directly).
 
     Its parameters, and the ``fit``, ``save`` and ``load`` it provides, are documented on
@@ -85,6 +70,7 @@ class BaseWeightedKeras(BaseEstimator):
         weighting=None,
         loss=None,
         optimizer="adam",
+        metrics=None,
         hidden_layer_sizes=(100,),
         activation="relu",
         dropout=0.0,
@@ -100,12 +86,14 @@ class BaseWeightedKeras(BaseEstimator):
         prior_correction=False,
         dense_target="auto",
         ignore_label=None,
+        recompile=False,
         **routed_params,
     ):
         self.model = model
         self.weighting = weighting
         self.loss = loss
         self.optimizer = optimizer
+        self.metrics = metrics
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -121,12 +109,13 @@ class BaseWeightedKeras(BaseEstimator):
         self.prior_correction = prior_correction
         self.dense_target = dense_target
         self.ignore_label = ignore_label
+        self.recompile = recompile
         self._routed_params = routed_params
 
     _parameter_constraints = {
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "epochs": [Interval(numbers.Integral, 1, None)],
-        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "batch_size": [Interval(numbers.Integral, 1, None), ALL_ROWS],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
         "shuffle": [Bool],
         "verbose": [Options(("auto",)), Interval(numbers.Integral, 0, 2)],
@@ -134,20 +123,8 @@ class BaseWeightedKeras(BaseEstimator):
         "normalize_weights": [Bool],
         "prior_correction": [Bool],
         "dense_target": [Options(("auto",)), Bool],
+        "recompile": [Bool],
     }
-
-    # ------------------------------------------------------------------ parameters
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        params = super().get_params(deep=deep)
-        params.update(self._routed_params)
-        return params
-
-    def set_params(self, **params):
-        routed_updates = {key: value for key, value in params.items() if is_routed(key)}
-        if routed_updates:
-            self._routed_params = {**self._routed_params, **routed_updates}
-        rest = {key: value for key, value in params.items() if key not in routed_updates}
-        return super().set_params(**rest) if rest else self
 
     def save(self, path, **kwargs):
         """Save to a directory or ``.zip``; see ``skweight.persistence.save``."""
@@ -163,7 +140,7 @@ class BaseWeightedKeras(BaseEstimator):
         return load(path, expected=cls, **params)
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **kwargs):
         """Fit the network on ``X``, ``y``.
 
         Parameters
@@ -177,49 +154,98 @@ class BaseWeightedKeras(BaseEstimator):
         sample_weight : array-like of shape (n_samples,) or of y's shape, default=None
             Per-row weights, or (dense targets) per-element weights, multiplied with the
             weighting strategy's weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call, as SciKeras takes them:
+            ``epochs``, ``batch_size``, ``verbose``, ``shuffle`` and ``validation_split``
+            override the estimator's parameters (and their ``fit__*``), ``callbacks`` are
+            added to ``callbacks``, and the others (``validation_freq``, ...) go to Keras.
+            ``class_weight``, ``validation_data`` and ``initial_epoch`` are refused with the
+            parameter to use instead.
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, sample_weight, epochs=self.epochs, warm=self.warm_start)
+        return self._fit(X, y, sample_weight, epochs=None, warm=self.warm_start, kwargs=kwargs)
 
-    def _fit(self, X, y, sample_weight, *, epochs, warm, classes=None, partial=False):
+    def initialize(self, X, y):
+        """Build and compile the network for ``X``, ``y`` without training it.
+
+        ``model_`` then has its initial weights and ``predict`` works; ``partial_fit`` (or
+        ``fit`` with ``warm_start=True``) trains it from there. As SciKeras' ``initialize``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Rows as ``fit`` takes them; they fix the input shape.
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, ...)
+            Targets as ``fit`` takes them; they fix the classes and the outputs.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, None, epochs=None, warm=False, train=False)
+
+    @property
+    def current_epoch(self) -> int:
+        """The number of epochs the current network has been trained for (0 before any)."""
+        if not hasattr(self, "model_"):
+            return 0
+        return len(getattr(self, "history_", {}).get("loss", []))
+
+    def _fit(
+        self, X, y, sample_weight, *, epochs, warm, classes=None, partial=False, kwargs=None,
+        train=True,
+    ):  # fmt: skip
         """Fit in named steps; a failed fit leaves the estimator as it was before the call."""
         warm = warm and hasattr(self, "model_")
         before = FittedState(self, keep_weights=warm)
         try:
-            settings = self._check_params(epochs, warm, partial)
+            settings = self._check_params(epochs, warm, partial, kwargs or {})
             data = self._check_data(X, y, sample_weight, warm, classes)
-            train, validation = self._prepare_rows(data, settings)
+            rows, validation = self._prepare_rows(data, settings)
             self._build_and_compile(settings)
-            self._train(train, validation, settings)
+            if train:
+                self._train(rows, validation, settings)
+            else:
+                self.history_ = {}
         except BaseException:
             before.restore(self)
             raise
         return self
 
-    def _check_params(self, epochs, warm: bool, partial: bool = False) -> _FitSettings:
-        """Step 1: every parameter, the weighting strategy's included, before any data work."""
-        routed_params = check_routed_params(self._routed_params, self.model)
-        check_params({**self.get_params(deep=False), "epochs": epochs}, self._parameter_constraints)
-        if self.model is None:
+    def _check_params(self, epochs, warm: bool, partial: bool = False, kwargs=None) -> FitSettings:
+        """Step 1: every parameter, the weighting strategy's included, before any data work.
+
+        ``epochs`` None: from ``fit(epochs=)``, ``fit__epochs`` or ``epochs``.
+        """
+        check_subclass_hooks(self)
+        build_function = self._build_function()
+        routed_params = check_routed_params(self._keyword_params(), build_function)
+        check_params(self.get_params(deep=False), self._parameter_constraints)
+        options = fit_options(self, routed_params, kwargs or {}, partial=partial, epochs=epochs)
+        if build_function is None:
             check_hidden_layer_sizes(self.hidden_layer_sizes)
         optimizer = make_optimizer(self.optimizer, routed(routed_params, "optimizer"))
         check_learning_rate(optimizer, routed_params)
         seed = seed_from(self.random_state)
         strategy_seed = seed  # a continued fit (partial_fit, warm_start) draws new resamples
         if warm and seed is not None:
-            strategy_seed = (seed + len(self.history_.get("loss", []))) % 2**32
-        return _FitSettings(
-            epochs=int(epochs), warm=warm, seed=seed, strategy_seed=strategy_seed,
-            strategy=resolve_weighting(self.weighting),
-            callbacks=check_callbacks(self.callbacks), routed=routed_params,
-            optimizer=optimizer, partial=partial,
+            strategy_seed = (seed + self.current_epoch) % 2**32
+        return FitSettings(
+            epochs=options.epochs, warm=warm, seed=seed, strategy_seed=strategy_seed,
+            strategy=resolve_weighting(self.weighting), callbacks=options.callbacks,
+            routed=routed_params, optimizer=optimizer, partial=partial,
+            batch_size=options.batch_size, verbose=options.verbose, shuffle=options.shuffle,
+            validation_split=options.validation_split, keras_fit=options.keras_fit,
+            metrics=make_metrics(self, routed_params),
+            initial_epoch=self.current_epoch if warm else 0,
         )  # fmt: skip
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
         """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
+        check_one_target(y, X)
         dense = self._dense_target(y, warm)
         if dense or is_lazy(X):
             X = check_rows(self, X, reset=not warm)
@@ -232,7 +258,9 @@ class BaseWeightedKeras(BaseEstimator):
                 y = self._validate_lazy_target(y)
         else:
             X, y = check_rows(self, X, reset=not warm, y=y, with_y=True, **self._target_checks(y))
-        X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
+        self._y_given = (y.dtype, y.ndim)  # for the build function's meta
+        if not dense:
+            X, y, sample_weight = self._drop_ignored_rows(X, y, sample_weight)
         y = self._encode_target(y, reset=not warm, classes=classes)
         shape = y.shape if dense else None
         return TrainingSet(X, y, check_sample_weight(sample_weight, X, shape), dense=dense)
@@ -250,29 +278,10 @@ class BaseWeightedKeras(BaseEstimator):
             y = y[:, 0]
         return y
 
-    def _dense_target(self, y, warm: bool) -> bool:
-        """Whether ``y`` holds one target per element of each row (masks, per-timestep)."""
-        if warm and hasattr(self, "elementwise_"):
-            return self.elementwise_
-        shape = () if y is None else getattr(y, "shape", None)
-        if shape is None:  # a list, or an array-like NumPy may only convert
-            shape = np.asarray(y, dtype=object).shape
-        ndim = len(shape)
-        if ndim >= 3 and self.dense_target is False:
-            raise ValueError(
-                f"y has shape {shape}, one target per element of each row, but "
-                "dense_target=False; use dense_target='auto' (or True)."
-            )
-        if ndim >= 3:
-            return True
-        if ndim == 2 and self.dense_target is True:
-            return True
-        return ndim == 2 and self.dense_target == "auto" and self._auto_dense_2d(y)
-
-    def _prepare_rows(self, data: TrainingSet, settings: _FitSettings):
+    def _prepare_rows(self, data: TrainingSet, settings: FitSettings):
         """Step 3: hold out validation rows, then let the strategy make the training rows."""
         train, validation = split_validation(
-            data, self.validation_split, settings.seed,
+            data, settings.validation_split, settings.seed,
             stratify=self._stratify_validation and not data.dense,
         )  # fmt: skip
         strategy = settings.strategy
@@ -288,51 +297,36 @@ class BaseWeightedKeras(BaseEstimator):
             validation = strategy.validation_set(validation, normalize=self.normalize_weights)
         return rows, validation
 
-    def _build_and_compile(self, settings: _FitSettings) -> None:
-        """Step 4: a fresh network (or the fitted one, continuing), compiled with the loss."""
+    def _build_and_compile(self, settings: FitSettings) -> None:
+        """Step 4: a fresh network (or the fitted one, continuing), compiled with the loss.
+
+        A network the build function returned compiled is kept as compiled unless
+        ``recompile=True`` (see ``skweight._compiled``).
+        """
         if settings.seed is not None:
             keras.utils.set_random_seed(settings.seed)
-        if not settings.warm:
-            self.model_ = build_network(self, settings.routed, settings.seed)
-        if not (settings.warm and self.model_.compiled):
-            loss = self.weighting_.make_loss(
-                self._resolve_loss(settings.routed), target_type=self.target_type_
-            )
-            self.model_.compile(
-                optimizer=settings.optimizer, loss=loss,
-                **{**default_compile_kwargs(), **routed(settings.routed, "compile")},
-            )  # fmt: skip
+        build_and_compile(self, settings)
         self._record_outputs(self.model_)
 
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
-        loss = self.model_.loss
+        loss = loss_object(self.model_.loss)
         if train.dense:
             warn_if_ignored_in_overlap_loss(loss, self.ignore_label, getattr(self, "classes_", [0]))
         target = partial(self._keras_target, one_hot=needs_one_hot(loss))
         callbacks = [NonFiniteLossGuard(), *settings.callbacks]
-        validation_data = None
-        if validation is not None:
-            y_val = target(validation.y)
-            mask = None
-            if validation.dense and validation.y.dtype.kind in "iu":
-                mask = (validation.y >= 0).astype("float32")
-            callbacks.insert(0, UnweightedValidationLoss(validation.X, y_val, mask))
-            if validation.dense or is_lazy(validation.X):
-                validation_data = row_batches(
-                    validation, target, loss, batch_size=self.batch_size, shuffle=False, seed=0
-                )
-            else:
-                validation_data = (validation.X, y_val)
-                if validation.sample_weight is not None:
-                    validation_data += (validation.sample_weight.astype("float32"),)
+        batch_size = settings.batch_size
+        validation_data, check = validation_inputs(validation, target, loss, batch_size)
+        if check is not None:
+            callbacks.insert(0, check)
         data = keras_fit_data(
-            train, target, loss, batch_size=self.batch_size, shuffle=self.shuffle,
+            train, target, loss, batch_size=batch_size, shuffle=settings.shuffle,
             seed=settings.strategy_seed,
         )  # fmt: skip
         history = self.model_.fit(
-            **data, epochs=settings.epochs, callbacks=callbacks, verbose=self.verbose,
-            validation_data=validation_data, **routed(settings.routed, "fit"),
+            **data, epochs=settings.initial_epoch + settings.epochs,
+            initial_epoch=settings.initial_epoch, callbacks=callbacks, verbose=settings.verbose,
+            validation_data=validation_data, **settings.keras_fit,
         )  # fmt: skip
         self._record_history(history.history, append=settings.warm)
 
@@ -344,9 +338,17 @@ class BaseWeightedKeras(BaseEstimator):
         else:
             self.history_ = new
 
-    def _resolve_loss(self, routed_params: dict[str, Any]) -> Any:
-        loss = self._default_loss() if self.loss is None else self.loss
+    def _resolve_loss(self, routed_params: dict[str, Any], units: int | None = None) -> Any:
+        """The loss ``loss=`` and ``loss__*`` make (None: the target's, for ``units`` outputs;
+        ``units`` None: those of the network skweight would build)."""
+        if units is None:
+            units = self._output_spec()[0]
+        loss = self._default_loss(units) if self.loss is None else self.loss
         return make_loss(loss, routed(routed_params, "loss"))
+
+    def _build_function(self):
+        """What builds the network: ``model``, or a subclass's ``_keras_build_fn`` (SciKeras)."""
+        return build_function(self)
 
     def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
         """Hook: remember what the strategy did to the training rows (classifiers)."""
@@ -361,11 +363,12 @@ class BaseWeightedKeras(BaseEstimator):
         check_training_weights(train.class_weight)
 
     # ------------------------------------------------------------------ prediction
-    def _forward(self, X) -> np.ndarray:
+    def _forward(self, X, kwargs=None) -> np.ndarray:
         check_is_fitted(self, "model_")
+        batch_size = predict_batch_size(self._keyword_params(), kwargs or {})
         X = check_rows(self, X, reset=False)
-        check_params(self._routed_params, {"predict__batch_size": PREDICT_BATCH_SIZE})
-        batch_size = self._routed_params.get("predict__batch_size")
+        if batch_size == -1:
+            batch_size = max(len(X), 1)
         return predict_in_batches(self.model_, X, batch_size)
 
     def __sklearn_tags__(self):
@@ -375,10 +378,6 @@ class BaseWeightedKeras(BaseEstimator):
 
     # ------------------------------------------------------------------ subclass hooks
     _stratify_validation = False
-
-    def _auto_dense_2d(self, y) -> bool:
-        """Whether a 2-D ``y`` is one target per element under ``dense_target="auto"``."""
-        return False
 
     def _drop_ignored_rows(self, X, y, sample_weight):
         """Hook: leave out rows whose label is ``ignore_label`` (classifiers)."""
@@ -405,7 +404,7 @@ class BaseWeightedKeras(BaseEstimator):
     def _target_summary(self) -> str:
         raise NotImplementedError
 
-    def _default_loss(self) -> str:
+    def _default_loss(self, units: int) -> str:
         raise NotImplementedError
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:

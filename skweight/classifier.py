@@ -8,8 +8,10 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from ._compiled import loss_object
 from ._flatten import flatten_scored
 from ._outputs import outputs_are_logits, outputs_to_proba
+from ._subclass import custom_scorer
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 from .prior import correct_prior
@@ -38,14 +40,21 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     Parameters
     ----------
     model : callable, keras.Model, or None
-        A function that returns a ``keras.Model``. It receives, by the names in its signature,
-        any of ``n_features_in_``, ``X_shape_`` (the shape of ``X`` at fit, so that
-        ``keras.Input(shape=X_shape_[1:])`` fits), ``X_dtype_``, ``n_classes_``,
-        ``n_outputs_``, ``target_type_``, ``target_shape_``, ``classes_``, ``meta`` (a dict of
-        all of these) and its own ``model__*`` parameters. ``skweight.networks`` has small
+        A function that returns a ``keras.Model`` (SciKeras' build functions work as they
+        are). It receives, by the names in its signature, any of ``n_features_in_``,
+        ``X_shape_`` (the shape of ``X`` at fit, so that ``keras.Input(shape=X_shape_[1:])``
+        fits), ``X_dtype_``, ``n_classes_``, ``n_outputs_``, ``n_outputs_expected_``,
+        ``target_type_``, ``target_shape_``, ``classes_``, ``y_dtype_``, ``meta`` (a dict of
+        all of these, SciKeras' ``meta``), ``compile_kwargs`` (the ``keras.Model.compile``
+        arguments the estimator's settings make, as objects: ``optimizer``, ``loss`` as the
+        weighting trains it, ``metrics``, ...), ``params`` (``get_params()``), its own
+        ``model__*`` parameters (or keyword parameters of its own name, as SciKeras allows),
+        and ``hidden_layer_sizes``, ``activation``, ``dropout`` if it names them. It may
+        return the network compiled (see ``recompile``). ``skweight.networks`` has small
         ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
         at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` (flattening rows that are images or sequences).
+        and ``dropout`` (flattening rows that are images or sequences), or calls a subclass's
+        ``_keras_build_fn`` as the build function.
     weighting : None, str, dict, WeightingStrategy or imbalanced-learn sampler
         How rows are weighted in the loss: ``None``, ``"balanced"``, a ``{class: weight}``
         dict, ``"effective_number"``, ``"focal"``, a strategy object or a sampler (see
@@ -53,7 +62,14 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     loss : None, str, keras loss class or instance, or callable
         None picks the loss from the target. ``loss__*`` parameters configure it.
     optimizer : str, keras optimizer class or instance
-        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it.
+        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it; an
+        argument given as a class is made from the parameters below its name
+        (``optimizer__learning_rate=ExponentialDecay``,
+        ``optimizer__learning_rate__decay_steps=100``).
+    metrics : None, or list or dict of str, keras metric classes or instances
+        Metrics to compile with (``history_`` records them per epoch). Classes given
+        uninstantiated are made at each fit from ``metrics__*`` parameters:
+        ``metrics__0__name="auc"`` for the first entry, ``metrics__name=...`` for every one.
     hidden_layer_sizes : tuple of int
         Units of each hidden layer of the built-in network (used when ``model`` is None).
     activation : str
@@ -63,7 +79,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     epochs : int
         Passes over the training rows (``keras.Model.fit(epochs=...)``).
     batch_size : int
-        Rows per gradient step (``keras.Model.fit(batch_size=...)``).
+        Rows per gradient step (``keras.Model.fit(batch_size=...)``); -1: all training rows
+        in one batch.
     validation_split : float
         Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
         (stratified for single-label targets; both parts keep the rows' order). Resampling
@@ -74,8 +91,12 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         every row weight 1.
     shuffle : bool
         Shuffle the training rows before each epoch (``keras.Model.fit(shuffle=...)``).
-    callbacks : None or list of keras.callbacks.Callback
-        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
+    callbacks : None, keras.callbacks.Callback, or list or dict of them
+        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``. A callback class
+        given uninstantiated is made afresh at each fit from ``callbacks__*`` parameters:
+        ``callbacks=[keras.callbacks.EarlyStopping], callbacks__0__monitor="loss"``, or by
+        key for a dict (``callbacks__stop__patience=2``); ``callbacks__<name>`` goes to every
+        class. ``fit__callbacks`` adds callbacks to ``fit`` only.
     verbose : int
         Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
     random_state : None, int, or RandomState
@@ -103,9 +124,21 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         A label that stands for "unknown" (e.g. 255 for void pixels): its elements (or rows)
         weigh 0 in training, count in no class weight, and are left out of ``score``; it is not
         a class.
+    recompile : bool
+        What to do with a network that ``model`` returns already compiled. False: train it as
+        compiled (its optimizer, loss and metrics), as SciKeras does; the weighting still
+        applies (a strategy that replaces the loss, such as focal, recompiles it with the
+        replaced loss), and an estimator setting that differs from the compiled one
+        (``loss=``, or ``optimizer=``, ``optimizer__*``, ``metrics`` ... when the build
+        function did not take ``compile_kwargs``) is an error rather than ignored. True:
+        compile it again with the estimator's settings.
     **routed_params : dict
-        ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
-        ``predict__*`` keyword parameters, routed to what their prefix names.
+        ``model__*``, ``loss__*``, ``optimizer__*``, ``metrics__*``, ``callbacks__*``,
+        ``compile__*``, ``fit__*`` and ``predict__*`` keyword parameters, routed to what
+        their prefix names, and keyword arguments of the build function ``model``.
+        ``fit__epochs``, ``fit__batch_size``, ``fit__verbose``, ``fit__shuffle`` and
+        ``fit__validation_split`` override the parameter of that name in ``fit``; a routed
+        parameter that would reach nothing is an error.
 
     Attributes
     ----------
@@ -136,6 +169,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     from_logits_ : bool
         Whether the network outputs logits (its loss has ``from_logits=True``, or a custom loss
         follows a linear last layer); ``predict_proba`` turns them into probabilities.
+    current_epoch : int
+        The number of epochs the network has been trained for (0 after ``initialize``).
     weighting_ : WeightingStrategy
         The strategy the last fit used.
     history_ : dict of list
@@ -177,7 +212,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         shape = np.shape(y)
         return shape[1] > 1 and not _is_indicator(y)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
         """Train for one epoch, continuing from the current network if there is one.
 
         ``classes`` must list every class on the first call if ``y`` may not contain them all;
@@ -192,14 +227,19 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             Every class; needed on the first call if ``y`` may not contain them all.
         sample_weight : array-like of shape (n_samples,), or None
             Per-row weights, multiplied with the weighting strategy's weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call, as for ``fit`` (not ``epochs``:
+            ``partial_fit`` trains one epoch).
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, sample_weight, epochs=1, warm=True, classes=classes, partial=True)
+        return self._fit(
+            X, y, sample_weight, epochs=1, warm=True, classes=classes, partial=True, kwargs=kwargs
+        )
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, **kwargs) -> np.ndarray:
         """Return class probabilities of shape (n_samples, n_classes) (dense targets: per element).
 
         For a multi-label target: the probability of each label, shape (n_samples, n_labels).
@@ -208,13 +248,16 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         ----------
         X : array-like of shape (n_samples, ...)
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
+        **kwargs : dict
+            ``batch_size`` (rows per predicted chunk, -1 for all at once; it does not change
+            the result) or ``verbose`` (no effect), as ``keras.Model.predict`` takes them.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
             For a dense target: ``y``'s shape plus (n_classes,).
         """
-        outputs = self._forward(X)  # float32, the output units on the last axis
+        outputs = self._forward(X, kwargs)  # float32, the output units on the last axis
         logits = bool(getattr(self, "from_logits_", False))
         proba = outputs_to_proba(outputs, logits=logits, multilabel=self._multilabel)
         if self.prior_correction:
@@ -226,20 +269,22 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             return proba.reshape((len(proba), *self.target_shape_, self.n_classes_))
         return proba
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X, **kwargs) -> np.ndarray:
         """Return the most probable class of each row (multi-label: each label at p >= 0.5).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, ...)
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
+        **kwargs : dict
+            As for ``predict_proba``.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
             For a dense target: ``y``'s shape.
         """
-        proba = self.predict_proba(X)
+        proba = self.predict_proba(X, **kwargs)
         if self._multilabel:
             return (proba >= 0.5).astype(self.indicator_dtype_)
         return self.classes_[np.argmax(proba, axis=-1)]
@@ -248,7 +293,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         """Accuracy: of the rows, or of the elements of a dense target (mean over elements).
 
         Elements (or rows) whose label is ``ignore_label`` are left out; ``sample_weight`` is
-        per row or, for a dense target, per element.
+        per row or, for a dense target, per element. A subclass that defines a static
+        ``scorer(y_true, y_pred, **kwargs)`` (SciKeras' hook) scores with it instead.
 
         Parameters
         ----------
@@ -261,6 +307,9 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         float
         """
         check_is_fitted(self, "model_")
+        scorer = custom_scorer(self)
+        if scorer is not None:
+            return float(scorer(y, self.predict(X), sample_weight=sample_weight))
         if self._multilabel:
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(
@@ -392,7 +441,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             )
 
     def _record_outputs(self, model) -> None:
-        self.from_logits_ = outputs_are_logits(model, model.loss)
+        self.from_logits_ = outputs_are_logits(model, loss_object(model.loss))
 
     def _record_training_mix(self, original: TrainingSet, train: TrainingSet) -> None:
         if self._multilabel:  # each label's positive rate, with per-label loss weights
@@ -436,12 +485,10 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
             return f"a label per element of shape {shape}, {self.n_classes_} classes"
         return f"{self.n_classes_} classes"
 
-    def _default_loss(self) -> str:
-        return (
-            "binary_crossentropy"
-            if self.model_.output_shape[-1] == 1 or self._multilabel
-            else ("sparse_categorical_crossentropy")
-        )
+    def _default_loss(self, units: int) -> str:
+        if units == 1 or self._multilabel:
+            return "binary_crossentropy"
+        return "sparse_categorical_crossentropy"
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
         if self._multilabel:

@@ -7,6 +7,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._flatten import flatten_scored
+from ._subclass import custom_scorer
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 
@@ -23,14 +24,21 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     Parameters
     ----------
     model : callable, keras.Model, or None
-        A function that returns a ``keras.Model``. It receives, by the names in its signature,
-        any of ``n_features_in_``, ``X_shape_`` (the shape of ``X`` at fit, so that
-        ``keras.Input(shape=X_shape_[1:])`` fits), ``X_dtype_``, ``n_classes_``,
-        ``n_outputs_``, ``target_type_``, ``target_shape_``, ``classes_``, ``meta`` (a dict of
-        all of these) and its own ``model__*`` parameters. ``skweight.networks`` has small
+        A function that returns a ``keras.Model`` (SciKeras' build functions work as they
+        are). It receives, by the names in its signature, any of ``n_features_in_``,
+        ``X_shape_`` (the shape of ``X`` at fit, so that ``keras.Input(shape=X_shape_[1:])``
+        fits), ``X_dtype_``, ``n_classes_``, ``n_outputs_``, ``n_outputs_expected_``,
+        ``target_type_``, ``target_shape_``, ``classes_``, ``y_dtype_``, ``meta`` (a dict of
+        all of these, SciKeras' ``meta``), ``compile_kwargs`` (the ``keras.Model.compile``
+        arguments the estimator's settings make, as objects: ``optimizer``, ``loss`` as the
+        weighting trains it, ``metrics``, ...), ``params`` (``get_params()``), its own
+        ``model__*`` parameters (or keyword parameters of its own name, as SciKeras allows),
+        and ``hidden_layer_sizes``, ``activation``, ``dropout`` if it names them. It may
+        return the network compiled (see ``recompile``). ``skweight.networks`` has small
         ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
         at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` (flattening rows that are images or sequences).
+        and ``dropout`` (flattening rows that are images or sequences), or calls a subclass's
+        ``_keras_build_fn`` as the build function.
     weighting : None or WeightingStrategy
         How rows are weighted in the loss: ``None``, or a per-row strategy such as
         ``RecencyWeights`` or ``InverseVarianceWeights`` (see
@@ -38,7 +46,14 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     loss : None, str, keras loss class or instance, or callable
         None picks the loss from the target. ``loss__*`` parameters configure it.
     optimizer : str, keras optimizer class or instance
-        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it.
+        ``optimizer__*`` parameters (e.g. ``optimizer__learning_rate``) configure it; an
+        argument given as a class is made from the parameters below its name
+        (``optimizer__learning_rate=ExponentialDecay``,
+        ``optimizer__learning_rate__decay_steps=100``).
+    metrics : None, or list or dict of str, keras metric classes or instances
+        Metrics to compile with (``history_`` records them per epoch). Classes given
+        uninstantiated are made at each fit from ``metrics__*`` parameters:
+        ``metrics__0__name="auc"`` for the first entry, ``metrics__name=...`` for every one.
     hidden_layer_sizes : tuple of int
         Units of each hidden layer of the built-in network (used when ``model`` is None).
     activation : str
@@ -48,7 +63,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     epochs : int
         Passes over the training rows (``keras.Model.fit(epochs=...)``).
     batch_size : int
-        Rows per gradient step (``keras.Model.fit(batch_size=...)``).
+        Rows per gradient step (``keras.Model.fit(batch_size=...)``); -1: all training rows
+        in one batch.
     validation_split : float
         Fraction of the training rows held out to compute ``val_*`` entries of ``history_``
         (the rows' order is kept). ``history_["val_loss"]`` weights the validation rows as
@@ -57,8 +73,12 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         ``history_["val_loss_unweighted"]`` gives every row weight 1.
     shuffle : bool
         Shuffle the training rows before each epoch (``keras.Model.fit(shuffle=...)``).
-    callbacks : None or list of keras.callbacks.Callback
-        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``.
+    callbacks : None, keras.callbacks.Callback, or list or dict of them
+        Passed to ``keras.Model.fit``; they also see ``val_loss_unweighted``. A callback class
+        given uninstantiated is made afresh at each fit from ``callbacks__*`` parameters:
+        ``callbacks=[keras.callbacks.EarlyStopping], callbacks__0__monitor="loss"``, or by
+        key for a dict (``callbacks__stop__patience=2``); ``callbacks__<name>`` goes to every
+        class. ``fit__callbacks`` adds callbacks to ``fit`` only.
     verbose : int
         Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
     random_state : None, int, or RandomState
@@ -79,9 +99,21 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     ignore_label : None
         Class labels only; a regressor refuses anything but None (weight the elements to
         leave out 0 instead).
+    recompile : bool
+        What to do with a network that ``model`` returns already compiled. False: train it as
+        compiled (its optimizer, loss and metrics), as SciKeras does; the weighting still
+        applies (a strategy that replaces the loss, such as focal, recompiles it with the
+        replaced loss), and an estimator setting that differs from the compiled one
+        (``loss=``, or ``optimizer=``, ``optimizer__*``, ``metrics`` ... when the build
+        function did not take ``compile_kwargs``) is an error rather than ignored. True:
+        compile it again with the estimator's settings.
     **routed_params : dict
-        ``model__*``, ``loss__*``, ``optimizer__*``, ``compile__*``, ``fit__*`` and
-        ``predict__*`` keyword parameters, routed to what their prefix names.
+        ``model__*``, ``loss__*``, ``optimizer__*``, ``metrics__*``, ``callbacks__*``,
+        ``compile__*``, ``fit__*`` and ``predict__*`` keyword parameters, routed to what
+        their prefix names, and keyword arguments of the build function ``model``.
+        ``fit__epochs``, ``fit__batch_size``, ``fit__verbose``, ``fit__shuffle`` and
+        ``fit__validation_split`` override the parameter of that name in ``fit``; a routed
+        parameter that would reach nothing is an error.
 
     Attributes
     ----------
@@ -101,13 +133,15 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     target_shape_ : tuple of int
         The shape of one row's ``y`` at fit (``()`` for one label per row).
     model_ : keras.Model
+    current_epoch : int
+        The number of epochs the network has been trained for (0 after ``initialize``).
     weighting_ : WeightingStrategy
     history_ : dict of list
     """
 
     _target_validation_kwargs = {"multi_output": True, "y_numeric": True}
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one epoch, continuing from the current network if there is one.
 
         Parameters
@@ -116,26 +150,32 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), or None
             Per-row weights, multiplied with the weighting strategy's weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call, as for ``fit`` (not ``epochs``:
+            ``partial_fit`` trains one epoch).
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, sample_weight, epochs=1, warm=True)
+        return self._fit(X, y, sample_weight, epochs=1, warm=True, partial=True, kwargs=kwargs)
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X, **kwargs) -> np.ndarray:
         """Return predictions of shape (n_samples,) or (n_samples, n_outputs).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, ...)
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
+        **kwargs : dict
+            ``batch_size`` (rows per predicted chunk, -1 for all at once; it does not change
+            the result) or ``verbose`` (no effect), as ``keras.Model.predict`` takes them.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        outputs = self._forward(X).astype(np.float64)
+        outputs = self._forward(X, kwargs).astype(np.float64)
         if getattr(self, "elementwise_", False):
             return outputs.reshape((len(outputs), *self.target_shape_))
         return outputs if self.target_type_ == "continuous-multioutput" else outputs[:, 0]
@@ -152,7 +192,12 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         Returns
         -------
         float
+            A subclass that defines a static ``scorer(y_true, y_pred, **kwargs)`` (SciKeras'
+            hook) scores with it instead.
         """
+        scorer = custom_scorer(self)
+        if scorer is not None:
+            return float(scorer(y, self.predict(X), sample_weight=sample_weight))
         if not getattr(self, "elementwise_", False):
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(np.asarray(y), self.predict(X), sample_weight)
@@ -215,7 +260,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     def _target_summary(self) -> str:
         return f"{self.n_outputs_} regression target(s)"
 
-    def _default_loss(self) -> str:
+    def _default_loss(self, units: int) -> str:
         return "mse"
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:

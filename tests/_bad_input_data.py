@@ -187,15 +187,15 @@ CASES = [
     ),
     _case(
         "predict__batch_size-negative-at-predict",
-        lambda c: _predict_with(c, predict__batch_size=-1),
+        lambda c: _predict_with(c, predict__batch_size=-2),
         ValueError,
-        "predict__batch_size must be None or an integer >= 1; got -1",
+        r"predict__batch_size must be None, an integer >= 1 or -1 \(all rows .*; got -2",
     ),
     _case(
         "predict__batch_size-zero-at-predict",
         lambda c: _predict_with(c, predict__batch_size=0),
         ValueError,
-        "predict__batch_size must be None or an integer >= 1; got 0",
+        r"predict__batch_size must be None, an integer >= 1 or -1 \(all rows in one batch\); got 0",
     ),
     _case(
         "predict-datetime-column",

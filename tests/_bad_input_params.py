@@ -58,15 +58,15 @@ CASES = [
     # ---------------------------------------------------------------- routed parameters
     _case(
         "predict__batch_size-negative",
-        lambda c: c.fit(predict__batch_size=-1),
+        lambda c: c.fit(predict__batch_size=-2),
         ValueError,
-        "predict__batch_size must be None or an integer >= 1; got -1",
+        r"predict__batch_size must be None, an integer >= 1 or -1 \(all rows .*; got -2",
     ),
     _case(
         "predict__unknown",
-        lambda c: c.fit(predict__verbose=1),
+        lambda c: c.fit(predict__steps=1),
         ValueError,
-        "predict__verbose is not an argument of skweight's predict",
+        "predict__steps would be ignored: skweight always predicts every row",
     ),
     _case(
         "model__-with-built-in-network",
@@ -90,7 +90,7 @@ CASES = [
         "fit__initial_epoch",
         lambda c: c.fit(fit__initial_epoch=5),
         ValueError,
-        "fit__initial_epoch is set by skweight itself.*instead of initial_epoch",
+        "fit__initial_epoch is set by skweight itself: use warm_start=True or partial_fit",
     ),
     _case(
         "fit__unknown",
@@ -176,7 +176,7 @@ CASES = [
         "batch_size-bool",
         lambda c: c.fit(batch_size=True),
         ValueError,
-        "batch_size must be an integer >= 1; got True",
+        r"batch_size must be an integer >= 1 or -1 \(all rows in one batch\); got True",
     ),
     _case("dropout-nan", lambda c: c.fit(dropout=np.nan), ValueError, "dropout must be a float"),
     _case(
