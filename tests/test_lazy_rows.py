@@ -118,11 +118,12 @@ def test_masks_on_disk(tmp_path):
     X, y = make_segmentation(32, 16, random_state=0)
     with h5py.File(tmp_path / "images.h5", "w") as handle:
         handle.create_dataset("X", data=X, chunks=(4, 16, 16, 1))
+        handle.create_dataset("y", data=y)  # the masks on disk too
     params = {"model__filters": (4, 8), "epochs": 2, "batch_size": 8, "random_state": 0,
               "weighting": "balanced"}  # fmt: skip
     in_memory = WeightedKerasClassifier(small_unet, **params).fit(X, y)
     with h5py.File(tmp_path / "images.h5", "r") as handle:
-        lazy = WeightedKerasClassifier(small_unet, **params).fit(handle["X"], y)
+        lazy = WeightedKerasClassifier(small_unet, **params).fit(handle["X"], handle["y"])
         np.testing.assert_array_equal(lazy.predict(handle["X"]), in_memory.predict(X))
     _same_network(in_memory, lazy)
 
