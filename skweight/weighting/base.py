@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .._params import check_params
-from .elements import class_totals, count_labels
+from .elements import class_totals
 
 
 @dataclass
@@ -88,12 +88,6 @@ class TrainingSet:
             self.y, self.sample_weight, self.class_weight, n_classes, rows=rows
         )
         return float(mass.sum() / counts.sum()) if counts.sum() else 1.0
-
-    def counted_labels(self, n_classes: int) -> np.ndarray:
-        """The labels a per-class strategy counts: one per row, or one per counted element."""
-        if not self.dense:
-            return self.y
-        return count_labels(self.y, self.sample_weight, n_classes)
 
     def reweighted(self, factor: np.ndarray | None) -> TrainingSet:
         """The same rows with their weights multiplied by ``factor`` (None: unchanged)."""
@@ -419,9 +413,23 @@ class PerClassWeights(WeightingStrategy):
         """Return the weight of each class, in the order of ``classes``."""
         raise NotImplementedError
 
+    def class_weight_from_counts(self, counts: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """The class weights from the classes' counts (dense targets: counted elements).
+
+        The default expands the counts into labels for ``class_weight_vector``; a strategy that
+        needs only the counts overrides it, so millions of pixels are never expanded.
+        """
+        dtype = np.min_scalar_type(max(len(classes) - 1, 0))
+        return self.class_weight_vector(np.repeat(np.arange(len(classes), dtype=dtype), counts),
+                                        classes)  # fmt: skip
+
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
-        labels = rows.counted_labels(len(classes))
-        self.class_weights_ = np.asarray(self.class_weight_vector(labels, classes), dtype=float)
+        if rows.dense:
+            counts, _ = class_totals(rows.y, rows.sample_weight, None, len(classes))
+            weights = self.class_weight_from_counts(counts, classes)
+        else:
+            weights = self.class_weight_vector(rows.y, classes)
+        self.class_weights_ = np.asarray(weights, dtype=float)
         if rows.dense:  # applied batch by batch, from each element's label
             factor = self.class_weights_
             if rows.class_weight is not None:

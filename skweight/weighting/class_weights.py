@@ -86,6 +86,15 @@ class ClassWeights(PerClassWeights):
             weights[index[key]] = value
         return weights
 
+    def class_weight_from_counts(self, counts: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """``"balanced"`` from the counts by scikit-learn's rule; a dict needs no counts."""
+        if not isinstance(self.class_weight, str):
+            return self.class_weight_vector(np.empty(0, dtype=np.int64), classes)
+        present = counts > 0
+        weights = np.ones(len(classes))
+        weights[present] = counts.sum() / (present.sum() * counts[present])
+        return weights
+
     def _fit_rows(self, rows, *, classes, random_state) -> TrainingSet:
         if rows.y.ndim == 1 or rows.dense:
             return super()._fit_rows(rows, classes=classes, random_state=random_state)

@@ -73,6 +73,10 @@ class CostSensitiveWeights(PerClassWeights):
         self.fp_cost = fp_cost
         self.fn_cost = fn_cost
 
+    def class_weight_from_counts(self, counts: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """The weights (the counts are not needed)."""
+        return self.class_weight_vector(np.empty(0, dtype=np.int64), classes)
+
     def class_weight_vector(self, y: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
         """Return the weight of each class, in the order of ``classes`` (``y`` is not used)."""
         from ..cost import align_cost_matrix

@@ -43,7 +43,11 @@ class EffectiveNumberWeights(PerClassWeights):
 
     def class_weight_vector(self, y: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """Return the weight of each class, in the order of ``classes``."""
-        counts = np.bincount(y, minlength=len(classes)).astype(np.float64)
+        return self.class_weight_from_counts(np.bincount(y, minlength=len(classes)), classes)
+
+    def class_weight_from_counts(self, counts: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """The weights from the classes' counts."""
+        counts = np.asarray(counts, dtype=np.float64)
         present = counts > 0
         weights = np.ones(len(classes))
         weights[present] = (1.0 - self.beta) / (1.0 - float(self.beta) ** counts[present])

@@ -23,7 +23,6 @@ __all__ = [
     "IGNORED",
     "batch_weights",
     "class_totals",
-    "count_labels",
     "row_labels_rarest",
 ]
 
@@ -111,17 +110,6 @@ def class_totals(
         counts += np.bincount(flat, minlength=n_classes)
         mass += np.bincount(flat, weights=weights[keep].astype(np.float64), minlength=n_classes)
     return counts, mass
-
-
-def count_labels(y: np.ndarray, sample_weight: np.ndarray | None, n_classes: int) -> np.ndarray:
-    """Labels of every counted element (positive weight, not ignored), as one 1-D array.
-
-    What a per-class strategy counts classes from (``compute_class_weight`` takes labels): the
-    same counts as ``class_totals``, in the smallest integer type that holds the classes.
-    """
-    counts, _ = class_totals(y, sample_weight, None, n_classes)
-    dtype = np.min_scalar_type(max(n_classes - 1, 0))
-    return np.repeat(np.arange(n_classes, dtype=dtype), counts)
 
 
 def row_labels_rarest(

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._params import Interval, Options, Satisfies, numbers_at_least
 from .base import TrainingSet, WeightingStrategy
+from .elements import class_totals
 from .registry import Candidate, register_strategy
 
 #: The largest focusing parameter ``gamma`` accepted.
@@ -113,8 +114,10 @@ class FocalLoss(WeightingStrategy):
         if rows.y.ndim == 2 and not rows.dense:  # multi-label: one binary problem per label
             self.positive_fraction_ = rows.y.mean(axis=0)
         else:  # one label per row, or per counted element of a dense target
-            labels = rows.counted_labels(len(classes))
-            self.class_counts_ = np.bincount(labels, minlength=len(classes))
+            if rows.dense:
+                self.class_counts_ = class_totals(rows.y, rows.sample_weight, None, len(classes))[0]
+            else:
+                self.class_counts_ = np.bincount(rows.y, minlength=len(classes))
         return rows
 
     def _balanced_alpha(self, family: str) -> Any:
