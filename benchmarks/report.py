@@ -354,7 +354,7 @@ def _summary(sections: dict[str, Any]) -> list[str]:
         rows.append(
             (
                 '8 dense "balanced" peak <= 1.1x unweighted',
-                f"{peak['peak_ratio']:.2f}x" if "peak_ratio" in peak else "-",
+                f"{peak['peak_ratio']:.3f}x" if "peak_ratio" in peak else "-",
                 sec["goals_met"]["memory"],
             )
         )
@@ -441,7 +441,7 @@ def _dense(sec: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {label} | {f['baseline_mib']:.0f} | {f['peak_mib']:.0f} | "
             f"{f['increase_mib']:.0f} | {f.get('increase_ratio', 1):.2f} | "
-            f"{f.get('peak_ratio', 1):.2f} |"
+            f"{f.get('peak_ratio', 1):.3f} |"
         )
     lines += ["", f"Goal: {sec['goals']['memory']}: {_goal(sec['goals_met']['memory'])}.", ""]
     lines += _dense_scikeras(sec["scikeras"])
