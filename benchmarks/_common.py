@@ -111,12 +111,16 @@ def median_call_time(func: Callable[[], Any], n_calls: int, warmup: int = 3) -> 
 
 
 def interleaved(
-    contenders: dict[str, Callable[[], Any]], repeats: int, reference: str
+    contenders: dict[str, Callable[[], Any]],
+    repeats: int,
+    reference: str,
+    references: dict[str, str] | None = None,
 ) -> dict[str, dict[str, float]]:
     """Time each contender ``repeats`` times, rotating the order, and ratio it to ``reference``.
 
     Each repeat runs every contender once, so a slow spell on the machine hits them alike; the
-    ratio is taken within a repeat and the median over repeats is reported.
+    ratio is taken within a repeat and the median over repeats is reported. ``references``
+    gives some contenders another contender to be ratioed to (their entry then names it).
 
     Returns
     -------
@@ -132,7 +136,8 @@ def interleaved(
             seconds[name].append(timed(contenders[name])[0])
     out = {}
     for name in names:
-        ratios = [s / r for s, r in zip(seconds[name], seconds[reference], strict=True)]
+        own_reference = (references or {}).get(name, reference)
+        ratios = [s / r for s, r in zip(seconds[name], seconds[own_reference], strict=True)]
         out[name] = {
             "seconds": statistics.median(seconds[name]),
             "ratio": statistics.median(ratios),
@@ -140,6 +145,8 @@ def interleaved(
             "ratio_max": max(ratios),
             "repeats": repeats,
         }
+        if own_reference != reference:
+            out[name]["reference"] = own_reference
     return out
 
 

@@ -339,6 +339,25 @@ def _summary(sections: dict[str, Any]) -> list[str]:
                 sec["goal_met"],
             )
         )
+    if "dense" in sections:
+        sec = sections["dense"]
+        fit = sec["fit"]
+        rows.append(
+            (
+                "8 dense fit (masks), skweight / plain Keras <= 1.00",
+                f"balanced {fit['skweight balanced']['ratio']:.2f}, unweighted "
+                f"{fit['skweight unweighted']['ratio']:.2f}",
+                sec["goals_met"]["fit"],
+            )
+        )
+        peak = sec["memory"].get('skweight "balanced" (per-pixel, batch by batch)', {})
+        rows.append(
+            (
+                '8 dense "balanced" peak <= 1.1x unweighted',
+                f"{peak['peak_ratio']:.3f}x" if "peak_ratio" in peak else "-",
+                sec["goals_met"]["memory"],
+            )
+        )
     lines = ["## Goals", "", "| goal | measured | met |", "|---|---|---|"]
     lines += [f"| {goal} | {value} | {_goal(met)} |" for goal, value, met in rows]
     return lines + [""]
@@ -372,6 +391,95 @@ def _fused(section: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _dense(sec: dict[str, Any]) -> list[str]:
+    """Section 8: dense targets (masks)."""
+    cfg, fit = sec["config"], sec["fit"]
+    mem = cfg["memory"]
+    lines = [
+        f"## 8. Dense targets: masks with a small U-Net ({cfg['n_images']:,} masks of "
+        f"{cfg['size']}x{cfg['size']}, `small_unet` filters {tuple(cfg['filters'])}, "
+        f"{cfg['epochs']} epochs, batch {cfg['batch_size']}; median of {cfg['repeats']} "
+        "interleaved repeats)",
+        "",
+        f"`make_segmentation({cfg['n_images']}, {cfg['size']}, random_state=0)`: "
+        f"{100 * sec['positive_pixel_fraction']:.2f}% positive pixels, "
+        f'{100 * sec["empty_mask_fraction"]:.0f}% empty masks; `"balanced"` class factors '
+        f"(normalised) {', '.join(f'{w:.3g}' for w in sec['class_weight'])}. Plain Keras gets "
+        "`y[..., None]` as float32 and the per-pixel weight map `W` made up front (float32, "
+        "the masks' shape); skweight builds each batch's weights from its labels "
+        "(largest difference between `W` and skweight's factors: "
+        f"{_number(sec.get('weight_map_max_difference'))}). Both compile with "
+        f"`default_compile_kwargs() = {sec['default_compile_kwargs']}` unless marked "
+        '"Keras default compile".',
+        "",
+        "| contender | s | ratio (min-max) | ratio to |",
+        "|---|---|---|---|",
+    ]
+    first = next(iter(fit))
+    for label, t in fit.items():
+        bold = label.startswith("skweight")
+        ratio = f"**{t['ratio']:.2f}**" if bold else f"{t['ratio']:.2f}"
+        lines.append(
+            f"| {label} | {t['seconds']:.1f} | {ratio} ({t['ratio_min']:.2f}-"
+            f"{t['ratio_max']:.2f}) | {t.get('reference', first)} |"
+        )
+    lines += [
+        "",
+        f"Goal: {sec['goals']['fit']}: {_goal(sec['goals_met']['fit'])}.",
+        "",
+        f"Peak memory ({mem['n_images']:,} masks of {mem['size']}x{mem['size']}, "
+        f"{mem['epochs']} epoch(s); one process each):",
+        "",
+        "| configuration | baseline MiB | peak MiB | fit's increase MiB | increase / skweight "
+        "unweighted | peak / skweight unweighted |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, f in sec["memory"].items():
+        if "error" in f:
+            lines.append(f"| {label} | failed: {f['error']} | | | | |")
+            continue
+        lines.append(
+            f"| {label} | {f['baseline_mib']:.0f} | {f['peak_mib']:.0f} | "
+            f"{f['increase_mib']:.0f} | {f.get('increase_ratio', 1):.2f} | "
+            f"{f.get('peak_ratio', 1):.3f} |"
+        )
+    lines += ["", f"Goal: {sec['goals']['memory']}: {_goal(sec['goals_met']['memory'])}.", ""]
+    lines += _dense_scikeras(sec["scikeras"])
+    return lines
+
+
+def _dense_scikeras(sk: dict[str, Any]) -> list[str]:
+    if "masks" not in sk:
+        return [f"SciKeras: {sk.get('status', '-')}.", ""]
+    lines = ["SciKeras `KerasClassifier` with the same U-Net:", "", "| input | result |",
+             "|---|---|"]  # fmt: skip
+    for label, r in sk["masks"].items():
+        result = r["result"] + (f" ({r['seconds']:.1f} s)" if "seconds" in r else "")
+        lines.append(f"| {label} | {result.replace('|', '/')} |")
+    per_image = sk["per_image"]
+    lines.append("")
+    if "timings" not in per_image:
+        return lines + [f"Per-image labels with `small_cnn`: {per_image['result']}.", ""]
+    lines += [
+        f"Where it runs: per-image labels (the mask has an object: {per_image['positive_images']} "
+        'images) with `small_cnn` on the same 4-D images, `"balanced"` per-image weights; '
+        "plain Keras and SciKeras at Keras' default compile settings, skweight at its own:",
+        "",
+        "| contender | s | ratio to plain Keras (min-max) |",
+        "|---|---|---|",
+    ]
+    for label, t in per_image["timings"].items():
+        lines.append(
+            f"| {label} | {t['seconds']:.1f} | {t['ratio']:.2f} "
+            f"({t['ratio_min']:.2f}-{t['ratio_max']:.2f}) |"
+        )
+    return lines + [""]
+
+
+def _number(value) -> str:
+    return "-" if value is None else f"{value:.2g}"
+
+
 def write_markdown(results: dict[str, Any], path: Path) -> None:
     """Write the tables of every section present in ``results`` to ``path``."""
     m = results["machine"]
@@ -400,8 +508,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "gpu": _gpu,
         "quality": _quality,
         "fused": _fused,
+        "dense": _dense,
     }
-    for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused"):
+    for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused", "dense"):
         if name in results["sections"]:
             lines += render[name](results["sections"][name])
     path.write_text("\n".join(lines).rstrip() + "\n")

@@ -9,7 +9,8 @@ Usage::
 
 Sections: fit (1), predict (2), memory (3), search (4), gpu (5, only with ``--gpu``; needs a
 GPU and runs ``bench_gpu.py`` in its own process with the JAX backend), quality (6), fused (7:
-the fused comparison engine against the sequential one).
+the fused comparison engine against the sequential one), dense (8: masks with a small U-Net,
+per-pixel weights).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import machine, silence_keras  # noqa: E402
 
-SECTIONS = ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused")
+SECTIONS = ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused", "dense")
 
 _SWEEP = [
     {"steps_per_execution": 1, "jit_compile": False},
@@ -49,9 +50,29 @@ _FUSED_SEARCH = {"n_rows": 4000, "n_features": 30, "hidden": [64, 64], "epochs":
                  "batch_size": 32, "n_strategies": 6, "cv": 5}  # fmt: skip
 _FUSED = {"backends": ["tensorflow", "jax"], "cli_args": [], "search": _FUSED_SEARCH,
           "keel": ["haberman", "pima"], "keel_repeats": 1}  # fmt: skip
+_DENSE = {"n_images": 2000, "size": 64, "filters": [8, 16], "cnn_filters": [16, 32], "epochs": 2,
+          "batch_size": 32, "repeats": 3,
+          "memory": {"n_images": 2000, "size": 64, "epochs": 1}}  # fmt: skip
 
 CONFIGS = {
     "tiny": {
+        "dense": {
+            **_DENSE,
+            "n_images": 64,
+            "size": 16,
+            "epochs": 1,
+            "repeats": 1,
+            "warmup": False,
+            "memory": {
+                "n_images": 64,
+                "size": 16,
+                "epochs": 1,
+                "configs": [
+                    "skweight unweighted",
+                    'skweight "balanced" (per-pixel, batch by batch)',
+                ],
+            },
+        },
         "fused": {
             "backends": ["tensorflow"],
             "cli_args": [
@@ -120,6 +141,7 @@ CONFIGS = {
         },
     },
     "quick": {
+        "dense": _DENSE,
         "fused": _FUSED,
         "fit": {**_MLP, "repeats": 3, "strategies": None, "sweep": _SWEEP},
         "jax": {**_MLP, "n_rows": 4096, "epochs": 2, "repeats": 2},
@@ -155,6 +177,7 @@ CONFIGS = {
         },
     },
     "full": {
+        "dense": {**_DENSE, "repeats": 5},
         "fused": {**_FUSED, "keel_repeats": 2},
         "fit": {
             **_MLP,
@@ -234,6 +257,7 @@ def main(argv=None) -> dict:
 
     silence_keras()
     from benchmarks import (
+        bench_dense,
         bench_fit,
         bench_fused,
         bench_jax,
@@ -252,6 +276,7 @@ def main(argv=None) -> dict:
         "search": bench_search,
         "quality": bench_quality,
         "fused": bench_fused,
+        "dense": bench_dense,
     }
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results = {"command": command.strip(), "mode": mode, "machine": machine(), "sections": {}}

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    """Run ``benchmarks/run.py --tiny`` once and return its parsed ``results.json``."""
+    """Run ``benchmarks/run.py --tiny`` once; return its parsed ``results.json`` and ``out_dir``."""
     out = tmp_path_factory.mktemp("bench")
-    sections = ["fit", "predict"]
+    sections = ["fit", "predict", "dense"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.run(
         [
@@ -37,12 +37,12 @@ def tiny_run(tmp_path_factory):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (out / "RESULTS.md").read_text().startswith("# skweight benchmark results")
-    return json.loads((out / "results.json").read_text())
+    return {**json.loads((out / "results.json").read_text()), "out_dir": str(out)}
 
 
 def test_tiny_run_writes_every_requested_section(tiny_run):
@@ -57,11 +57,25 @@ def test_tiny_run_writes_every_requested_section(tiny_run):
     assert sections["gpu"]["status"].startswith("not measured")
 
 
+def test_tiny_dense_section(tiny_run):
+    dense = tiny_run["sections"]["dense"]
+    fit = dense["fit"]
+    assert fit["plain_keras balanced"]["ratio"] == pytest.approx(1.0)
+    assert fit["skweight balanced"]["ratio"] > 0
+    assert fit["skweight unweighted"]["reference"] == "plain_keras unweighted"
+    assert dense["weight_map_max_difference"] < 1e-5  # plain Keras gets skweight's weights
+    memory = dense["memory"]["skweight unweighted"]
+    assert memory["peak_mib"] > 0 and memory["peak_ratio"] == pytest.approx(1.0)
+    assert "## 8. Dense targets" in (Path(tiny_run["out_dir"]) / "RESULTS.md").read_text()
+
+
 def test_tiny_run_includes_scikeras_when_installed(tiny_run):
     pytest.importorskip("scikeras")
     sections = tiny_run["sections"]
     assert all("scikeras" in t for t in sections["fit"]["strategies"].values())
     assert "scikeras.predict_proba" in sections["predict"]["latency_ms"]["1"]
+    masks = sections["dense"]["scikeras"]["masks"]
+    assert masks and all(r["result"] for r in masks.values())
 
 
 @pytest.mark.slow
