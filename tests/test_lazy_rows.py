@@ -12,7 +12,7 @@ import h5py
 import numpy as np
 import pytest
 from imblearn.under_sampling import RandomUnderSampler
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate
 
 from skweight import Resampler, WeightedKerasClassifier, compare_weightings
 from skweight.datasets import make_segmentation
@@ -166,3 +166,23 @@ def test_non_finite_rows_on_disk_are_named(rows, tmp_path):
     np.save(tmp_path / "bad.npy", bad)
     with pytest.raises(ValueError, match=r"NaN or infinite values in row\(s\) \[7\]"):
         WeightedKerasClassifier(**SETTINGS).fit(np.load(tmp_path / "bad.npy", mmap_mode="r"), y)
+
+
+def test_masks_on_disk_through_cross_validate_and_a_search(tmp_path):
+    X, y = make_segmentation(24, 16, random_state=1)
+    with h5py.File(tmp_path / "masks.h5", "w") as handle:
+        handle.create_dataset("X", data=X, chunks=(1, 16, 16, 1))
+    params = {"model__filters": (4, 8), "epochs": 1, "batch_size": 8, "random_state": 0}
+    cv = KFold(2)
+    with h5py.File(tmp_path / "masks.h5", "r") as handle:
+        scores = {
+            name: cross_validate(WeightedKerasClassifier(small_unet, **params), data, y, cv=cv)[
+                "test_score"
+            ]
+            for name, data in (("memory", X), ("disk", LazyRows(handle["X"])))
+        }
+        search = GridSearchCV(
+            WeightedKerasClassifier(small_unet, **params), {"weighting": [None, "balanced"]}, cv=cv
+        ).fit(LazyRows(handle["X"]), y)
+        assert search.best_estimator_.predict(LazyRows(handle["X"])).shape == y.shape
+    np.testing.assert_allclose(scores["disk"], scores["memory"])
