@@ -384,8 +384,12 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         return X, y, sample_weight
 
     def _element_shape(self) -> tuple[int, ...]:
-        """The shape of one row's dense target as the network outputs it (() per row)."""
-        return ()
+        """The shape of one row's dense target as the network outputs it (() per row): the
+        target's shape at fit without a trailing axis of length 1."""
+        if not getattr(self, "elementwise_", False):
+            return ()
+        shape = self.target_shape_
+        return shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
 
     def _output_hint(self) -> str:
         return ""

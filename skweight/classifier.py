@@ -452,12 +452,6 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         self.class_prior_ = _class_mix(original, self.n_classes_)
         self.training_prior_ = _class_mix(train, self.n_classes_)
 
-    def _element_shape(self) -> tuple[int, ...]:
-        if not getattr(self, "elementwise_", False):
-            return ()
-        shape = self.target_shape_
-        return shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
-
     def _output_hint(self) -> str:
         if self._multilabel:
             return " (one sigmoid unit per label)"

@@ -240,12 +240,6 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
         return core
 
-    def _element_shape(self) -> tuple[int, ...]:
-        if not getattr(self, "elementwise_", False):
-            return ()
-        shape = self.target_shape_
-        return shape[:-1] if len(shape) > 1 and shape[-1] == 1 else shape
-
     def _output_hint(self) -> str:
         if getattr(self, "elementwise_", False):
             return " (one linear unit per element, on the last axis)"
