@@ -151,10 +151,7 @@ def finalize_weights(train: TrainingSet, *, normalize: bool) -> TrainingSet:
 
 
 def _finalize_dense(train: TrainingSet, *, normalize: bool) -> TrainingSet:
-    """Dense targets: drop all-zero rows, then scale to mean 1 over the counted elements.
-
-    The scale goes into the class factor when there is one (no float copy of ``y``'s size).
-    """
+    """Dense targets: drop all-zero rows, then scale to mean 1 over the counted elements."""
     class_weight = train.class_weight
     if class_weight is not None and np.ptp(class_weight) == 0 and normalize:
         class_weight = None  # equal class factors change nothing once normalised
@@ -162,11 +159,19 @@ def _finalize_dense(train: TrainingSet, *, normalize: bool) -> TrainingSet:
     if train.epoch_rows is None and train.sample_weight is not None:
         kept = drop_zero_weight_rows(train.X, train.y, train.sample_weight, dense=True)
         train = replace(train, X=kept.X, y=kept.y, sample_weight=kept.sample_weight)
-    if not normalize or (train.sample_weight is None and class_weight is None):
+    if not normalize:
+        return train
+    return _scaled_to_mean_one(train)
+
+
+def _scaled_to_mean_one(train: TrainingSet) -> TrainingSet:
+    """Dense targets: weights scaled to mean 1 over the counted elements, the scale going into
+    the class factor when there is one (no float copy of ``y``'s size)."""
+    if train.sample_weight is None and train.class_weight is None:
         return train
     scale = 1.0 / train.mean_weight()
-    if class_weight is not None:
-        return replace(train, class_weight=class_weight * scale)
+    if train.class_weight is not None:
+        return replace(train, class_weight=np.asarray(train.class_weight) * scale)
     return replace(train, sample_weight=train.sample_weight * scale)
 
 
@@ -316,12 +321,7 @@ class WeightingStrategy(BaseEstimator):
             return replace(rows, sample_weight=weights)
         class_weight = getattr(self, "class_weights_", None)
         weighted = replace(rows, sample_weight=weights, class_weight=class_weight)
-        if not normalize or (weights is None and class_weight is None):
-            return weighted
-        scale = 1.0 / weighted.mean_weight()
-        if class_weight is not None:
-            return replace(weighted, class_weight=np.asarray(class_weight) * scale)
-        return replace(weighted, sample_weight=weights * scale)
+        return _scaled_to_mean_one(weighted) if normalize else weighted
 
     def make_loss(self, default_loss: Any, *, target_type: str) -> Any:
         """Return the loss to train with (after ``prepare``).
