@@ -22,11 +22,13 @@ import numpy as np
 from sklearn.metrics import make_scorer, recall_score
 from sklearn.utils.multiclass import type_of_target
 
+from ._element_labels import encode_elements
 from ._flatten import flatten_scored
 from ._scoring import recall_key
+from ._target_layout import without_channel_axis
 from .cost import make_cost_scorer
 from .overlap import make_overlap_scorer
-from .weighting.elements import IGNORED, row_labels_rarest
+from .weighting.elements import row_labels_rarest
 
 #: The overlap scores reported for dense targets, in the table's order.
 OVERLAP_METRICS = ("dice", "jaccard")
@@ -104,12 +106,7 @@ def row_strata(y, classes: np.ndarray, ignore_label: Any = None) -> np.ndarray:
     Rarity is pooled over all rows; a row whose elements are all of the most common class (an
     empty mask) gets that class. Elements labelled ``ignore_label`` are not counted.
     """
-    y = np.asarray(y)
-    if y.ndim >= 3 and y.shape[-1] == 1:
-        y = y.reshape(y.shape[:-1])
-    encoded = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1).astype(np.int64)
-    if ignore_label is not None:
-        encoded[y == ignore_label] = IGNORED
+    encoded, _ = encode_elements(without_channel_axis(y), np.asarray(classes), ignore_label)
     return np.asarray(classes)[row_labels_rarest(encoded, None, len(classes))]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._target_layout import without_channel_axis
+
 __all__ = ["flatten_scored", "is_dense"]
 
 
@@ -33,7 +35,7 @@ def flatten_scored(
     ignore_label : label or None
         Elements whose true label equals it are left out.
     """
-    y_true, y_pred = _squeezed(y_true), _squeezed(y_pred)
+    y_true, y_pred = without_channel_axis(y_true), without_channel_axis(y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true has shape {y_true.shape} and y_pred {y_pred.shape}; they must match "
@@ -46,7 +48,7 @@ def flatten_scored(
             weights = np.broadcast_to(
                 weights.reshape((-1,) + (1,) * (y_true.ndim - 1)), y_true.shape
             )
-        weights = _squeezed(weights)
+        weights = without_channel_axis(weights)
         if weights.shape != y_true.shape:
             raise ValueError(
                 f"sample_weight has shape {np.shape(sample_weight)}; it must have shape "
@@ -61,10 +63,3 @@ def flatten_scored(
     if truth.size == 0:
         raise ValueError("Every element of y_true has the ignored label; nothing to score.")
     return truth, pred, flat_weights
-
-
-def _squeezed(values) -> np.ndarray:
-    values = np.asarray(values)
-    if values.ndim >= 3 and values.shape[-1] == 1:
-        return values.reshape(values.shape[:-1])
-    return values

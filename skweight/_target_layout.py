@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TargetLayout"]
+__all__ = ["TargetLayout", "without_channel_axis"]
+
+
+def without_channel_axis(values) -> np.ndarray:
+    """A dense target (rank 3 or more) without its trailing axis of length 1, if it has one:
+    a mask (n, h, w, 1) is the mask (n, h, w). Lower ranks come back unchanged."""
+    values = np.asarray(values)
+    if values.ndim >= 3 and values.shape[-1] == 1:
+        return values.reshape(values.shape[:-1])
+    return values
 
 
 class TargetLayout:

@@ -9,14 +9,16 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted
 
 from ._compiled import loss_object
+from ._element_labels import element_classes, encode_elements
 from ._flatten import flatten_scored
 from ._outputs import outputs_are_logits, outputs_to_proba
 from ._subclass import custom_scorer
+from ._target_layout import without_channel_axis
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 from .prior import correct_prior
 from .weighting import TrainingSet
-from .weighting.elements import IGNORED, class_totals
+from .weighting.elements import class_totals
 from .weighting.multilabel import label_training_prior
 
 
@@ -375,13 +377,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
                 "y has non-integer float values; a classifier's dense target holds class "
                 "labels per element (for continuous targets use WeightedKerasRegressor)."
             )
-        core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
-        ignored = None if self.ignore_label is None else core == self.ignore_label
+        core = without_channel_axis(y)
         if classes is not None:
             classes = _check_classes(classes, None if reset else self.classes_)
         if reset:
-            labels = np.unique(core if ignored is None else core[~ignored])
-            labels = labels if classes is None else classes
+            labels = element_classes(core, self.ignore_label) if classes is None else classes
             if len(labels) < 2:
                 raise ValueError(
                     f"y contains only {labels.tolist()} (ignore_label={self.ignore_label!r} "
@@ -398,18 +398,12 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
                 f"y has rows of shape {tuple(y.shape[1:])}; the estimator was fitted on "
                 f"{self.target_shape_}."
             )
-        encoded = np.clip(np.searchsorted(self.classes_, core), 0, self.n_classes_ - 1)
-        unseen = self.classes_[encoded] != core
-        if ignored is not None:
-            unseen &= ~ignored
-        if unseen.any():
+        encoded, unseen = encode_elements(core, self.classes_, self.ignore_label)
+        if len(unseen):
             raise ValueError(
-                f"y has label(s) {np.unique(core[unseen]).tolist()} not among classes_ "
+                f"y has label(s) {unseen.tolist()} not among classes_ "
                 f"{self.classes_.tolist()} (set ignore_label= for a label to leave out)."
             )
-        encoded = encoded.astype(np.min_scalar_type(-self.n_classes_))
-        if ignored is not None:
-            encoded[ignored] = IGNORED
         return encoded
 
     def _encode_indicator(self, y, *, reset: bool) -> np.ndarray:

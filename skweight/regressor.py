@@ -8,6 +8,7 @@ from sklearn.metrics import r2_score
 
 from ._flatten import flatten_scored
 from ._subclass import custom_scorer
+from ._target_layout import without_channel_axis
 from .base import BaseWeightedKeras
 from .persistence import register_savable
 
@@ -237,8 +238,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
                 f"y has rows of shape {tuple(y.shape[1:])}; the estimator was fitted on "
                 f"{self.target_shape_}."
             )
-        core = y.reshape(y.shape[:-1]) if y.ndim >= 3 and y.shape[-1] == 1 else y
-        return core
+        return without_channel_axis(y)
 
     def _output_hint(self) -> str:
         if getattr(self, "elementwise_", False):

@@ -11,7 +11,8 @@ An element's training weight is the product of
 
 The class factor is never expanded into a float array the size of ``y``: ``batch_weights``
 builds the weights of one batch from its labels, and ``class_totals`` adds up per-class
-counts and weights a block of rows at a time, so a weighted fit needs little more memory than an
+counts and weights a block of rows at a time (the class factor multiplies the per-class
+totals), so a weighted fit needs little more memory than an
 unweighted one.
 """
 
@@ -92,20 +93,43 @@ def class_totals(
     -------
     counts : ndarray of int64, shape (n_classes,)
     mass : ndarray of float64, shape (n_classes,)
+
+    Notes
+    -----
+    An element's weight is its ``sample_weight`` times its class's factor, so the totals are
+    added up over ``sample_weight`` alone and the class factor multiplies them per class: no
+    weight is built per element.
     """
-    index = np.arange(len(y)) if rows is None else np.asarray(rows)
+    counts, mass = _row_weight_totals(y, sample_weight, n_classes, rows)
+    if class_weight is None:
+        return counts, mass
+    factor = np.asarray(class_weight, dtype=np.float64)
+    return np.where(factor > 0, counts, 0), np.where(factor > 0, mass * factor, 0.0)
+
+
+def _row_weight_totals(
+    y: np.ndarray, sample_weight: np.ndarray | None, n_classes: int, rows: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``class_totals`` without a class factor, a block of rows at a time."""
+    rows = None if rows is None else np.asarray(rows)
+    n_rows = len(y) if rows is None else len(rows)
     counts = np.zeros(n_classes, dtype=np.int64)
     mass = np.zeros(n_classes, dtype=np.float64)
-    for start in range(0, len(index), _BLOCK_ROWS):
-        block = index[start : start + _BLOCK_ROWS]
+    signed = y.dtype.kind == "i"
+    for start in range(0, n_rows, _BLOCK_ROWS):
+        stop = start + _BLOCK_ROWS
+        block = slice(start, stop) if rows is None else rows[start:stop]
         labels = y[block]
-        weights = batch_weights(labels, _take(sample_weight, block), class_weight)
+        weights = _take(sample_weight, block)
         if weights is None:
-            flat = labels.ravel()
-            counts += np.bincount(flat, minlength=n_classes)
-            mass += np.bincount(flat, minlength=n_classes)
+            block_counts = _label_counts(labels, n_classes, signed)
+            counts += block_counts
+            mass += block_counts
             continue
+        weights = _row_weights_as_elements(weights, labels)
         keep = weights > 0
+        if signed:
+            keep &= labels >= 0
         flat = labels[keep]
         counts += np.bincount(flat, minlength=n_classes)
         mass += np.bincount(flat, weights=weights[keep].astype(np.float64), minlength=n_classes)
@@ -139,6 +163,18 @@ def row_labels_rarest(
         found = best < n_classes
         labels[block][found] = by_rarity[best[found]]
     return labels
+
+
+#: Up to this many classes, counting compares the labels with each class (faster than bincount).
+_COMPARED_CLASSES = 16
+
+
+def _label_counts(labels: np.ndarray, n_classes: int, signed: bool) -> np.ndarray:
+    """How many elements of ``labels`` hold each class (``IGNORED`` ones left out)."""
+    if n_classes <= _COMPARED_CLASSES:
+        return np.array([np.count_nonzero(labels == c) for c in range(n_classes)])
+    flat = labels.ravel()
+    return np.bincount(flat[flat >= 0] if signed else flat, minlength=n_classes)
 
 
 def _take(weights: np.ndarray | None, rows) -> np.ndarray | None:
