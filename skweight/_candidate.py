@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.model_selection import TunedThresholdClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
+from . import _progress
 from ._compare_dense import check_dense_target, target_classes
 from .cost import make_cost_scorer
 from .decision import MinimumCostClassifier
@@ -56,12 +57,15 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     threshold_cv : int
         Folds of the threshold tuning.
     verbose : int
-        Print one line per fit when > 0.
+        Print one line per fit when > 0 and there is no ``progress`` bar to advance.
+    progress : str or None
+        Token of the comparison's progress bar (``skweight._progress.register``); each fit
+        advances it by one.
     """
 
     def __init__(
         self, estimator, strategy="none", strategies=None, cost_matrix=None, threshold_cv=3,
-        verbose=0,
+        verbose=0, progress=None,
     ):  # fmt: skip
         self.estimator = estimator
         self.strategy = strategy
@@ -69,6 +73,7 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.cost_matrix = cost_matrix
         self.threshold_cv = threshold_cv
         self.verbose = verbose
+        self.progress = progress
 
     def _build(self, classes: np.ndarray):
         model = clone(self.estimator)
@@ -103,7 +108,7 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                     model.scoring.set_score_request(sample_weight=True)
                 model.fit(X, y, sample_weight=sample_weight)
         self.model_ = model
-        if self.verbose:
+        if not _progress.advance(self.progress) and self.verbose:
             print(
                 f"[skweight] {self.strategy:<16} fitted on {len(y)} rows in "
                 f"{time.perf_counter() - start:5.1f}s",

@@ -71,3 +71,28 @@ class ComparisonProgress:
         """Mark everything as done."""
         if self._progress is not None:
             self._progress.update(self._task, completed=self.total)
+
+
+#: Open bars by token, so that fits cloned by a search (same process) can advance them.
+_OPEN: dict[str, ComparisonProgress] = {}
+
+
+def register(bar: ComparisonProgress) -> str:
+    """Make ``bar`` reachable by the returned token until ``unregister``."""
+    token = f"progress-{id(bar)}"
+    _OPEN[token] = bar
+    return token
+
+
+def unregister(token: str) -> None:
+    """Forget the bar of ``token``."""
+    _OPEN.pop(token, None)
+
+
+def advance(token: str | None, units: float = 1) -> bool:
+    """Advance the bar of ``token``; False when there is none in this process."""
+    bar = _OPEN.get(token) if token else None
+    if bar is None:
+        return False
+    bar.advance(units)
+    return True

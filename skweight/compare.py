@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sklearn
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import (
-    GridSearchCV,
     RepeatedStratifiedKFold,
 )
 from sklearn.utils.multiclass import type_of_target
@@ -41,6 +39,7 @@ from ._fused_search import choose_engine, fused_search
 from ._params import InvalidParameterError
 from ._scoring import comparison_scorers
 from ._selection import OneStandardErrorRule
+from ._sequential_search import sequential_search
 from ._validation import check_sample_weight
 from .cost import align_cost_matrix
 from .result import ComparisonResult
@@ -247,7 +246,7 @@ def compare_weightings(
     if search is None:
         if verbose:
             print(f"[skweight] engine: sequential ({why})", flush=True)
-        search = _sequential_search(
+        search = sequential_search(
             model, X, y, sample_weight, setup, matrix, threshold_cv, scorers, rule, splitter,
             n_jobs, verbose,
         )  # fmt: skip
@@ -255,25 +254,6 @@ def compare_weightings(
         search, names=names, simplicity=simplicity, cost_matrix=matrix, classes=classes,
         positive=positive, metric=metric, selection=selection, dense=setup.dense,
     )  # fmt: skip
-
-
-def _sequential_search(
-    model, X, y, sample_weight, setup, matrix, threshold_cv, scorers, rule, splitter, n_jobs,
-    verbose,
-) -> GridSearchCV:  # fmt: skip
-    """The comparison as one ``GridSearchCV``, one fit after the other (or ``n_jobs`` at once)."""
-    candidate = StrategyCandidate(
-        model, strategies=setup.strategies, cost_matrix=matrix, threshold_cv=threshold_cv,
-        verbose=int(verbose > 0),
-    )  # fmt: skip
-    search = GridSearchCV(
-        candidate, {"strategy": setup.names}, scoring=scorers, refit=rule, cv=splitter,
-        n_jobs=n_jobs, verbose=int(verbose > 0), error_score="raise",
-    )  # fmt: skip
-    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
-    with sklearn.config_context(enable_metadata_routing=False):
-        search.fit(X, y, **fit_params)
-    return search
 
 
 @dataclass(frozen=True)

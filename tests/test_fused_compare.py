@@ -96,6 +96,8 @@ def test_a_custom_network_is_compared_sequentially(binary_data, fast_settings, c
     )
     out = capsys.readouterr().out
     assert "engine: sequential (model= is a custom network" in out
+    assert "fitted on" not in out and "training" in out  # one progress bar for all the fits
+    assert result.search_.best_estimator_.progress is None  # no token of a closed bar left
     assert list(result.table.index) == ["none"]
     with pytest.raises(InvalidParameterError, match="engine='fused' cannot train"):
         compare_weightings(estimator, X, y, engine="fused")
