@@ -162,8 +162,9 @@ def compare_weightings(
         Fits run in parallel through joblib (sequential engine; None: one at a time, -1: every
         core).
     verbose : int
-        Progress: 0 silent; 1 the engine chosen and one progress bar (fused) or one line per fit
-        (sequential); 2 also Keras' epochs.
+        Progress: 0 silent; 1 the engine chosen and one progress bar with the time left (one
+        line per fit instead when the sequential engine runs fits in other processes,
+        ``n_jobs``); 2 one line per fit and Keras' epochs.
     random_state : int or None
         Seed of the folds, the samplers and (when it has none) the estimator.
     engine : str
