@@ -36,20 +36,24 @@ from ._keras import (
     make_loss,
     make_optimizer,
     needs_one_hot,
-    predict_in_batches,
     warn_if_ignored_in_overlap_loss,
 )
 from ._keyword_params import KeywordParams
+from ._multi_compile import build_and_compile_outputs
+from ._multi_fit import (
+    check_outputs_data,
+    forget_outputs,
+    prepare_output_rows,
+    several_targets,
+    train_outputs,
+)
+from ._multi_target import several_outputs
 from ._params import Bool, Interval, Options, check_params
+from ._predict import predict_in_batches
 from ._routing import ALL_ROWS, check_routed_params, routed
 from ._subclass import build_function, check_subclass_hooks
 from ._target_layout import TargetLayout
-from ._validation import (
-    check_one_target,
-    check_sample_weight,
-    check_training_weights,
-    seed_from,
-)
+from ._validation import check_sample_weight, check_training_weights, seed_from
 from .rows import is_lazy
 from .weighting import TrainingSet, resolve_weighting
 
@@ -244,8 +248,15 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         )  # fmt: skip
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
-        """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
-        check_one_target(y, X)
+        """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``.
+
+        ``y`` holding several targets (a multi-output network): see ``skweight._multi_fit``.
+        """
+        targets = several_targets(self, X, y, warm)
+        if targets is not None:
+            return check_outputs_data(self, X, targets, sample_weight, warm, classes)
+        if not warm:
+            forget_outputs(self)
         dense = self._dense_target(y, warm)
         if dense or is_lazy(X):
             X = check_rows(self, X, reset=not warm)
@@ -280,6 +291,8 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
 
     def _prepare_rows(self, data: TrainingSet, settings: FitSettings):
         """Step 3: hold out validation rows, then let the strategy make the training rows."""
+        if several_outputs(self):
+            return prepare_output_rows(self, data, settings)
         train, validation = split_validation(
             data, settings.validation_split, settings.seed,
             stratify=self._stratify_validation and not data.dense,
@@ -305,11 +318,15 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         """
         if settings.seed is not None:
             keras.utils.set_random_seed(settings.seed)
+        if several_outputs(self):
+            return build_and_compile_outputs(self, settings)
         build_and_compile(self, settings)
         self._record_outputs(self.model_)
 
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
+        if several_outputs(self):
+            return train_outputs(self, train, validation, settings)
         loss = loss_object(self.model_.loss)
         if train.dense:
             warn_if_ignored_in_overlap_loss(loss, self.ignore_label, getattr(self, "classes_", [0]))
@@ -369,7 +386,9 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         X = check_rows(self, X, reset=False)
         if batch_size == -1:
             batch_size = max(len(X), 1)
-        return predict_in_batches(self.model_, X, batch_size)
+        outputs = predict_in_batches(self.model_, X, batch_size)
+        blocks = getattr(self, "output_blocks_", None)  # a regressor's columns, output by output
+        return np.concatenate(outputs, axis=-1) if blocks else outputs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -10,6 +10,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compiled import loss_object
 from ._flatten import flatten_scored
+from ._labels import check_classes as _check_classes
+from ._labels import check_label_types as _check_label_types
+from ._multi_predict import predict_outputs, proba_outputs, score_outputs
+from ._multi_target import several_outputs
 from ._outputs import outputs_are_logits, outputs_to_proba
 from ._subclass import custom_scorer
 from .base import BaseWeightedKeras
@@ -17,6 +21,7 @@ from .persistence import register_savable
 from .prior import correct_prior
 from .weighting import TrainingSet
 from .weighting.elements import IGNORED, class_totals
+from .weighting.multilabel import correct_label_prior as _correct_label_prior
 from .weighting.multilabel import label_training_prior
 
 
@@ -257,6 +262,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
             For a dense target: ``y``'s shape plus (n_classes,).
         """
+        if several_outputs(self):  # one entry per output, as y was given
+            return proba_outputs(self, X, kwargs)
         outputs = self._forward(X, kwargs)  # float32, the output units on the last axis
         logits = bool(getattr(self, "from_logits_", False))
         proba = outputs_to_proba(outputs, logits=logits, multilabel=self._multilabel)
@@ -284,6 +291,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         ndarray of shape (n_samples,) or (n_samples, n_labels)
             For a dense target: ``y``'s shape.
         """
+        if several_outputs(self):
+            return predict_outputs(self, X, kwargs, classifier=True)
         proba = self.predict_proba(X, **kwargs)
         if self._multilabel:
             return (proba >= 0.5).astype(self.indicator_dtype_)
@@ -310,6 +319,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         scorer = custom_scorer(self)
         if scorer is not None:
             return float(scorer(y, self.predict(X), sample_weight=sample_weight))
+        if several_outputs(self):
+            return score_outputs(self, X, y, sample_weight, classifier=True)
         if self._multilabel:
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(
@@ -503,41 +514,6 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return tags
 
 
-def _check_label_types(labels, name: str) -> None:
-    """Raise naming ``name`` when labels mix strings with numbers (NumPy cannot sort them)."""
-    values = np.asarray(labels)
-    if values.dtype != object or values.size == 0:
-        return
-    kinds = {
-        "string" if isinstance(v, (str, np.str_)) else "number" for v in values.ravel().tolist()
-    }
-    if len(kinds) > 1:
-        raise ValueError(
-            f"{name} mixes strings and numbers as labels (e.g. {values.ravel()[:4].tolist()}); "
-            "use labels of one type, e.g. all strings."
-        )
-
-
-def _check_classes(classes, fitted: np.ndarray | None) -> np.ndarray:
-    """Validate ``partial_fit``'s ``classes``: two or more, and equal to ``classes_`` later on."""
-    _check_label_types(classes, "classes")
-    values = np.asarray(classes)
-    if values.ndim != 1:
-        raise ValueError(f"classes must be a 1-D list of labels; got shape {values.shape}.")
-    labels = np.unique(values)
-    if fitted is None and len(labels) < 2:
-        raise ValueError(
-            f"classes={labels.tolist()} lists fewer than two classes; a classifier needs at "
-            "least two. List every class the data may contain."
-        )
-    if fitted is not None and not np.array_equal(labels, fitted):
-        raise ValueError(
-            f"classes={labels.tolist()} differs from classes_ {fitted.tolist()} set by the first "
-            "partial_fit call."
-        )
-    return labels
-
-
 def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
     """Weighted class frequencies of ``rows`` (they sum to 1); dense targets: of elements."""
     if rows.dense:
@@ -553,14 +529,3 @@ def _is_indicator(y) -> bool:
     """True for a multi-label indicator matrix (2-D, several columns, only 0 and 1)."""
     shape = np.asarray(y).shape if y is not None else ()
     return len(shape) == 2 and shape[1] > 1 and type_of_target(y) == "multilabel-indicator"
-
-
-def _correct_label_prior(proba: np.ndarray, prior: np.ndarray, trained: np.ndarray) -> np.ndarray:
-    """Prior correction of each label's probability, as a binary problem of its own."""
-    corrected = np.empty_like(proba)
-    for k in range(proba.shape[1]):
-        both = np.column_stack([1.0 - proba[:, k], proba[:, k]])
-        corrected[:, k] = correct_prior(
-            both, [1 - prior[k], prior[k]], [1 - trained[k], trained[k]]
-        )[:, 1]
-    return corrected

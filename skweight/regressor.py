@@ -7,6 +7,8 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._flatten import flatten_scored
+from ._multi_predict import predict_outputs, score_outputs
+from ._multi_target import several_outputs
 from ._subclass import custom_scorer
 from .base import BaseWeightedKeras
 from .persistence import register_savable
@@ -175,6 +177,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
+        if several_outputs(self):  # one entry per output, as y was given
+            return predict_outputs(self, X, kwargs, classifier=False)
         outputs = self._forward(X, kwargs).astype(np.float64)
         if getattr(self, "elementwise_", False):
             return outputs.reshape((len(outputs), *self.target_shape_))
@@ -198,6 +202,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         scorer = custom_scorer(self)
         if scorer is not None:
             return float(scorer(y, self.predict(X), sample_weight=sample_weight))
+        if several_outputs(self):
+            return score_outputs(self, X, y, sample_weight, classifier=False)
         if not getattr(self, "elementwise_", False):
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(np.asarray(y), self.predict(X), sample_weight)
@@ -258,6 +264,9 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         return "mse"
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
+        blocks = getattr(self, "output_blocks_", None)
+        if blocks:  # a network with several outputs: each takes its block of y's columns
+            return np.split(y, np.cumsum(blocks)[:-1], axis=1)
         # a dense target gets its unit axis, so that the loss is one value per element
         return y[..., None] if getattr(self, "elementwise_", False) else y
 
