@@ -161,7 +161,8 @@ def build_and_compile_outputs(estimator, settings) -> None:
         )
         estimator.model_ = model
         if model.compiled and not estimator.recompile:
-            _keep_compiled(estimator, model, settings, took_compile_kwargs)
+            given = planned.get(None, {}).get("loss") if took_compile_kwargs else None
+            _keep_compiled(estimator, model, settings, took_compile_kwargs, given)
     model = estimator.model_
     if not model.compiled or (not settings.warm and estimator.recompile):
         units = estimator.network_outputs_["units"]
@@ -190,7 +191,9 @@ def compiled_losses(estimator, loss: Any) -> list:
     return [loss_object(loss)] * len(keys)
 
 
-def _keep_compiled(estimator, model, settings, took_compile_kwargs: bool) -> None:
+def _keep_compiled(estimator, model, settings, took_compile_kwargs: bool, given=None) -> None:
+    """Train ``model`` as compiled; raise where a setting would be ignored. A loss other than
+    the one ``compile_kwargs`` gave (``given``) is weighted by the output's strategy."""
     if model.loss is None:
         raise ValueError(
             "The build function compiled the network without a loss; compile it with one "
@@ -198,8 +201,8 @@ def _keep_compiled(estimator, model, settings, took_compile_kwargs: bool) -> Non
         )
     compiled = compiled_losses(estimator, model.loss)
     if estimator.loss is not None:
-        given = output_losses(estimator, settings.routed, None, weighted=False)
-        for spec, mine, theirs in zip(estimator.outputs_, given, compiled, strict=True):
+        asked = output_losses(estimator, settings.routed, None, weighted=False)
+        for spec, mine, theirs in zip(estimator.outputs_, asked, compiled, strict=True):
             if _loss_identity(mine) != _loss_identity(theirs):
                 raise ValueError(
                     f"loss for {spec['label']} is {_loss_name(mine)!r}, but the build function "
@@ -222,11 +225,15 @@ def _keep_compiled(estimator, model, settings, took_compile_kwargs: bool) -> Non
             "Compile with compile_kwargs (model.compile(**compile_kwargs)), return the network "
             "uncompiled, or set recompile=True."
         )
+    ready = [] if given is None else compiled_losses(estimator, given)
     weighted = [
-        strategy.make_loss(loss, target_type=spec["kind"])
-        for strategy, loss, spec in zip(_strategies(estimator), compiled, estimator.outputs_,
-                                        strict=True)
-    ]  # fmt: skip
+        loss
+        if any(loss is mine for mine in ready)
+        else strategy.make_loss(loss, target_type=spec["kind"])
+        for strategy, loss, spec in zip(
+            _strategies(estimator), compiled, estimator.outputs_, strict=True
+        )
+    ]
     if any(new is not old for new, old in zip(weighted, compiled, strict=True)):
         model.compile(**{**_compiled_config(model), "loss": _structured(estimator, weighted)})
 

@@ -87,8 +87,9 @@ def weigh_outputs(
 ) -> TrainingSet:
     """The training rows with one final weight per output; sets ``weighting_`` and the priors."""
     if strategy.resamples_rows:
+        given = getattr(strategy, "sampler", strategy)
         raise ValueError(
-            f"weighting={strategy!r} resamples the rows by their label, and a multi-output y "
+            f"weighting={given!r} resamples the rows by their label, and a multi-output y "
             "has one label per output (the rows must stay the same for every output). Use "
             "class weights (weighting='balanced' weights each classification output by its "
             "own classes) or a per-output sample_weight."
