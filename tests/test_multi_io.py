@@ -229,12 +229,20 @@ def test_each_output_gets_its_loss_metrics_and_class_weights(rows):
     A, B, binary, three, _ = rows
     X = np.hstack([A, B])
     y = {"sick": binary, "grade": three}
+    seen = {}
+
+    def recorded(meta, compile_kwargs):
+        seen.update(meta=meta, compile_kwargs=compile_kwargs)
+        return two_heads(meta, compile_kwargs)
+
     clf = WeightedKerasClassifier(
-        two_heads, weighting="balanced", validation_split=0.25, **FAST,
+        recorded, weighting="balanced", validation_split=0.25, **FAST,
         loss={"sick": "binary_crossentropy", "grade": keras.losses.SparseCategoricalCrossentropy},
         metrics={"sick": ["accuracy"], "grade": ["accuracy"]},
     )  # fmt: skip
     clf.fit(X, y)
+    assert seen["meta"]["n_outputs_expected_"] == 2
+    assert set(seen["compile_kwargs"]["loss"]) == {"sick", "grade"}  # one loss per output
     assert clf.target_type_ == "multiclass-multioutput" and clf.n_outputs_ == 2
     assert clf.output_names_ == ["sick", "grade"]
     np.testing.assert_array_equal(clf.classes_["grade"], [0, 1, 2])
