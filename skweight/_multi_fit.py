@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.utils.validation import _num_samples
 
 from ._callbacks import NonFiniteLossGuard, UnweightedValidationLoss
+from ._fitted_state import record_history
 from ._holdout import split_validation
 from ._input_rows import check_rows
 from ._keras import needs_one_hot
@@ -150,7 +151,7 @@ def train_outputs(estimator, train: TrainingSet, validation, settings) -> None:
         initial_epoch=settings.initial_epoch, callbacks=callbacks, verbose=settings.verbose,
         validation_data=validation_data, **settings.keras_fit,
     )  # fmt: skip
-    estimator._record_history(history.history, append=settings.warm)
+    record_history(estimator, history.history, append=settings.warm)
 
 
 def output_values(estimator, X, kwargs) -> list[np.ndarray]:

@@ -55,11 +55,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         weighting trains it, ``metrics``, ...), ``params`` (``get_params()``), its own
         ``model__*`` parameters (or keyword parameters of its own name, as SciKeras allows),
         and ``hidden_layer_sizes``, ``activation``, ``dropout`` if it names them. It may
-        return the network compiled (see ``recompile``). ``skweight.networks`` has small
-        ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
-        at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` (flattening rows that are images or sequences), or calls a subclass's
-        ``_keras_build_fn`` as the build function.
+        return the network compiled (see ``recompile``); for several inputs ``X_shape_`` and
+        ``X_dtype_`` hold one entry per input, for several outputs ``n_outputs_expected_``
+        is their number. ``skweight.networks`` has small ones for images and sequences. A
+        ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
+        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout`` (flattening
+        rows that are images or sequences), or calls a subclass's ``_keras_build_fn`` as the
+        build function.
     weighting : None, str, dict, WeightingStrategy or imbalanced-learn sampler
         How rows are weighted in the loss: ``None``, ``"balanced"``, a ``{class: weight}``
         dict, ``"effective_number"``, ``"focal"``, a strategy object or a sampler (see
@@ -186,6 +188,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     training_prior_ : ndarray of shape (n_classes,)
         Class frequencies the network was trained on, after weighting or resampling. Where it
         differs from ``class_prior_`` the network's probabilities carry the shifted prior.
+    outputs_ : list of dict
+        Several outputs only: each output's target (its key, kind, classes), in ``y``'s
+        order. ``classes_``, ``n_classes_``, ``class_prior_``, ``training_prior_``,
+        ``from_logits_`` and ``weighting_`` then hold one entry per output (a dict by output
+        name, or a list, as ``y`` was); ``output_names_`` names the outputs.
     """
 
     _target_validation_kwargs = {"multi_output": False}
@@ -226,7 +233,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), or None
             Every class; needed on the first call if ``y`` may not contain them all.
@@ -251,7 +258,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
         **kwargs : dict
             ``batch_size`` (rows per predicted chunk, -1 for all at once; it does not change
@@ -260,7 +267,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Returns
         -------
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
-            For a dense target: ``y``'s shape plus (n_classes,).
+            For a dense target: ``y``'s shape plus (n_classes,). For several outputs, a list
+            (or a dict by name, as ``y`` was) of each output's probabilities.
         """
         if several_outputs(self):  # one entry per output, as y was given
             return proba_outputs(self, X, kwargs)
@@ -281,7 +289,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
         **kwargs : dict
             As for ``predict_proba``.
@@ -289,7 +297,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
-            For a dense target: ``y``'s shape.
+            For a dense target: ``y``'s shape. For several outputs, a list (or a dict by
+            name, as ``y`` was) of each output's labels.
         """
         if several_outputs(self):
             return predict_outputs(self, X, kwargs, classifier=True)
@@ -301,13 +310,15 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy: of the rows, or of the elements of a dense target (mean over elements).
 
+        For several outputs, the subset accuracy: the share of rows whose every output is right.
+
         Elements (or rows) whose label is ``ignore_label`` are left out; ``sample_weight`` is
         per row or, for a dense target, per element. A subclass that defines a static
         ``scorer(y_true, y_pred, **kwargs)`` (SciKeras' hook) scores with it instead.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like, the shape ``fit`` was given
         sample_weight : array-like of shape (n_samples,) or of y's shape, or None
 
