@@ -50,7 +50,8 @@ def as_targets(y, n_rows: int | None) -> MultiOutput | None:
     """``y`` as a ``MultiOutput`` when it holds the targets of several outputs (else None).
 
     Several targets: a ``MultiOutput`` (or ``MultiInput``), a dict of arrays, or a list or
-    tuple of arrays each with one entry per row of ``X`` (and not one entry per row itself).
+    tuple of arrays (or lists) each with one entry per row of ``X``, when the list itself does
+    not have one entry per row.
     """
     if isinstance(y, MultiInput):
         return y if isinstance(y, MultiOutput) else MultiOutput(y)
@@ -59,9 +60,14 @@ def as_targets(y, n_rows: int | None) -> MultiOutput | None:
         and n_rows is not None
         and len(y) != n_rows
         and len(y) > 0
-        and all(hasattr(v, "shape") and len(v) == n_rows for v in y)
+        and all(_sized(v) and len(v) == n_rows for v in y)
     )
     return MultiOutput(y) if several else None
+
+
+def _sized(value) -> bool:
+    """An array, or a list or tuple (not a string or a scalar): something with rows."""
+    return hasattr(value, "shape") or isinstance(value, (list, tuple))
 
 
 def fitted_on_inputs(estimator) -> bool:

@@ -391,6 +391,12 @@ def test_outputs_that_do_not_line_up_are_errors(rows):
         WeightedKerasClassifier(two_inputs, compile__loss_weights=[1.0], **FAST).fit(
             {"a": A, "b": B}, binary
         )
+    listed = WeightedKerasClassifier(plain_heads, **FAST).fit(X, [binary, three])
+    before = listed.predict_proba(X)
+    with pytest.raises(ValueError, match="The network has 2 output.*y has 3"):
+        listed.fit(X, [binary, three, binary])  # a failed fit leaves the estimator as it was
+    np.testing.assert_array_equal(listed.predict_proba(X)[1], before[1])
+    assert len(listed.outputs_) == 2
     clf = WeightedKerasClassifier(two_heads, **FAST).fit(X, y)
     with pytest.raises(ValueError, match="y is one target; the estimator predicts 2 outputs"):
         clf.score(X, binary)
