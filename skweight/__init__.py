@@ -5,6 +5,7 @@ from .classifier import WeightedKerasClassifier
 from .compare import compare_weightings
 from .cost import expected_cost, make_cost_scorer
 from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
+from .multi_io import MultiInput, MultiOutput
 from .regressor import WeightedKerasRegressor
 from .result import ComparisonResult
 from .rows import LazyRows
@@ -33,6 +34,8 @@ __all__ = [
     "InverseVarianceWeights",
     "LazyRows",
     "MinimumCostClassifier",
+    "MultiInput",
+    "MultiOutput",
     "NoWeighting",
     "RecencyWeights",
     "Resampler",

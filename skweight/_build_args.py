@@ -3,7 +3,10 @@
 * Every fact known when the network is built: ``n_features_in_``, ``X_shape_``, ``X_dtype_``,
   ``classes_``, ``n_classes_``, ``n_outputs_``, ``target_type_``, ``target_shape_``, ... (the
   estimator's fitted attributes so far), and ``n_outputs_expected_`` (the number of outputs
-  the network must have, 1), ``y_dtype_`` and ``y_ndim_`` (of ``y`` as given to ``fit``).
+  the network must have: 1, or one per target of a multi-output ``y``), ``y_dtype_`` and
+  ``y_ndim_`` (of ``y`` as given to ``fit``, when it is one array). For several inputs
+  ``X_shape_`` and ``X_dtype_`` hold one entry per input (a dict by name, or a list); for
+  several outputs ``classes_``, ``n_classes_`` and ``outputs_`` one per output.
 * ``meta``: a dict of all of those, SciKeras' ``meta``.
 * ``compile_kwargs``: the ``keras.Model.compile`` arguments the estimator's settings make
   (``optimizer``, ``loss`` as the weighting trains it, ``metrics``, ``compile__*``), as
@@ -26,6 +29,9 @@ from ._routing import is_routed, routed
 
 __all__ = ["build_arguments", "build_meta"]
 
+#: Fitted attributes that describe a trained network rather than the data (not in ``meta``).
+_NOT_META = ("model_", "history_", "from_logits_", "network_outputs_", "output_blocks_")
+
 #: Estimator parameters of the built-in network that a build function may also take.
 NETWORK_PARAMS = ("hidden_layer_sizes", "activation", "dropout")
 
@@ -35,10 +41,11 @@ def build_meta(estimator) -> dict[str, Any]:
     meta = {
         name: value
         for name, value in fitted_attributes(estimator).items()
-        if name not in ("model_", "history_", "from_logits_") and not name.endswith("__")
+        if name not in _NOT_META and not name.endswith("__")
     }
     y_dtype, y_ndim = getattr(estimator, "_y_given", (None, None))
-    meta["n_outputs_expected_"] = 1
+    outputs = getattr(estimator, "outputs_", None)
+    meta["n_outputs_expected_"] = 1 if outputs is None else len(outputs)
     if y_dtype is not None:
         meta["y_dtype_"], meta["y_ndim_"] = y_dtype, y_ndim
     return meta

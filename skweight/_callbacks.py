@@ -22,7 +22,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._keras import predict_in_batches
+from ._predict import predict_in_batches
 
 __all__ = ["NonFiniteLossError", "NonFiniteLossGuard", "UnweightedValidationLoss"]
 
@@ -78,7 +78,9 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
 
     Regularisation penalties (``model.losses``) are not included. For a dense target, ``mask``
     (0 for elements of the ignored label) leaves those elements out: the loss is the mean over
-    the others.
+    the others. For a network with several outputs, ``y`` and ``loss`` are a list (or a dict)
+    with one entry per output (one loss is every output's) and the loss is the sum of the
+    outputs' mean losses, as Keras adds up the outputs' losses.
     """
 
     def __init__(
@@ -95,6 +97,9 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
             return
         outputs = predict_in_batches(self.model, self.X, None)
         loss_function = self.model.loss if self.loss is None else self.loss
+        if isinstance(self.y, (list, dict)):
+            logs["val_loss_unweighted"] = _sum_of_output_losses(loss_function, self.y, outputs)
+            return
         if hasattr(loss_function, "unweighted"):  # a loss with weights inside (multi-label)
             loss_function = loss_function.unweighted()
         if self.mask is None:
@@ -105,3 +110,18 @@ class UnweightedValidationLoss(keras.callbacks.Callback):
         loss = loss_function(self.y, outputs, sample_weight=self.mask)
         share = self.mask.size / max(float(self.mask.sum()), 1.0)
         logs["val_loss_unweighted"] = float(np.mean(keras.ops.convert_to_numpy(loss))) * share
+
+
+def _sum_of_output_losses(losses: Any, targets: list | dict, outputs: list | dict) -> float:
+    """The sum over the outputs of each output's mean loss (every row weighing 1)."""
+    keys = list(targets) if isinstance(targets, dict) else range(len(targets))
+    total = 0.0
+    for key in keys:
+        loss = losses[key] if isinstance(losses, (list, tuple, dict)) else losses
+        if isinstance(loss, str):
+            loss = keras.losses.get(loss)
+        if hasattr(loss, "unweighted"):
+            loss = loss.unweighted()
+        value = loss(targets[key], outputs[key])
+        total += float(np.mean(keras.ops.convert_to_numpy(value)))
+    return total

@@ -105,6 +105,14 @@ def compile_settings(estimator, settings, loss: Any) -> dict[str, Any]:
     """The ``keras.Model.compile`` arguments of one fit, with ``loss`` (already weighted)."""
     compile_params = routed(settings.routed, "compile")
     compile_params.pop("metrics", None)
+    several = getattr(estimator, "outputs_", None) is not None or (
+        getattr(estimator, "target_type_", "") == "continuous-multioutput"
+    )
+    if "loss_weights" in compile_params and not several:
+        raise ValueError(
+            "compile__loss_weights weighs the losses of a network's several outputs; this "
+            "target trains one output. Weight rows with sample_weight or weighting= instead."
+        )
     return {
         "optimizer": settings.optimizer,
         "loss": loss,

@@ -1,6 +1,7 @@
 """An estimator's fitted state: its public attributes ending in ``_``, and its network's weights.
 
-``fitted_attributes`` is what ``skweight.persistence`` saves. ``FittedState`` is a snapshot of
+``fitted_attributes`` is what ``skweight.persistence`` saves; ``record_history`` keeps the
+per-epoch logs of a fit in ``history_``. ``FittedState`` is a snapshot of
 it that ``fit`` takes before it changes anything and puts back if the fit fails, so that a
 failed fit, a failed continued fit included, leaves the estimator as it was before the call.
 """
@@ -64,3 +65,13 @@ class FittedState:
         if self.optimizer_state is not None and len(variables) == len(self.optimizer_state):
             for variable, value in zip(variables, self.optimizer_state, strict=True):
                 variable.assign(value)
+
+
+def record_history(estimator, history: dict[str, list], append: bool) -> None:
+    """Set ``history_`` to a fit's per-epoch logs as floats, or add them (a continued fit)."""
+    new = {key: [float(v) for v in values] for key, values in history.items()}
+    if append and hasattr(estimator, "history_"):
+        for key, values in new.items():
+            estimator.history_.setdefault(key, []).extend(values)
+    else:
+        estimator.history_ = new

@@ -12,6 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from ._callbacks import UnweightedValidationLoss
 from ._keras import row_batches
+from ._multi_rows import keras_inputs
 from .rows import LazyRows
 from .weighting import TrainingSet
 
@@ -63,7 +64,7 @@ def validation_inputs(
     if validation.dense or isinstance(validation.X, LazyRows):
         data = row_batches(validation, target, loss, batch_size=batch_size, shuffle=False, seed=0)
         return data, check
-    data = (validation.X, y_val)
+    data = (keras_inputs(validation.X), y_val)
     if validation.sample_weight is not None:
         data += (validation.sample_weight.astype("float32"),)
     return data, check

@@ -3,15 +3,18 @@
 In memory, ``X`` goes through scikit-learn's ``validate_data`` (any rank >= 2: tables, images,
 sequences), as float32 or, for a custom network, as its own integers (token ids). Rows on disk
 (``skweight.rows.LazyRows``, a memmap, an HDF5 dataset, a zarr array) are checked by shape and
-dtype only, and their values batch by batch as they are read. Either way the estimator records
-the shape of its rows (``X_shape_``) at fit and checks it at every later call.
+dtype only, and their values batch by batch as they are read. The inputs of a multi-input
+network (a ``skweight.MultiInput``, or a list or dict of arrays) are checked input by input
+(``skweight._multi_rows``). Either way the estimator records the shape of its rows
+(``X_shape_``) at fit and checks it at every later call.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_y, check_consistent_length, validate_data
 
+from ._multi_rows import as_inputs, check_inputs, fitted_on_inputs
 from ._validation import check_features, features_dtype
 from .rows import LazyRows, is_lazy
 
@@ -50,8 +53,16 @@ def _keras_dataset_types() -> tuple[type, ...]:
 def check_rows(estimator, X, *, reset: bool, y=None, with_y: bool = False, **target_kwargs):
     """Validate ``X`` (and ``y`` with it, ``with_y``) and record or check the row shape.
 
-    Returns ``X`` (and ``y``): an array, or a ``LazyRows`` for rows on disk.
+    Returns ``X`` (and ``y``): an array, a ``LazyRows`` for rows on disk, or a ``MultiInput``.
     """
+    if as_inputs(X) is not None or (not reset and fitted_on_inputs(estimator)):
+        build = estimator._build_function() if reset else None
+        X = check_inputs(estimator, X, reset=reset, build_function=build)
+        if not with_y:
+            return X
+        y = _check_y(y, estimator=estimator, **target_kwargs)
+        check_consistent_length(X, y)
+        return X, y
     check_indexable(X)
     if is_lazy(X):
         X = X if isinstance(X, LazyRows) else LazyRows(X)

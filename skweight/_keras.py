@@ -1,5 +1,5 @@
-"""Keras plumbing: losses and optimizers from parameters, the built-in network, the data a
-fit is fed, and fast batched prediction.
+"""Keras plumbing: losses and optimizers from parameters, the built-in network, and the data a
+fit is fed.
 
 Losses and optimizers
     ``loss=`` and ``optimizer=`` accept a string, a class, or an instance; routed ``loss__*`` /
@@ -13,15 +13,7 @@ Training data
     batch, never a resampled copy; and dense targets (masks, per-timestep labels), whose element
     weights are built from each batch's labels and the class factor, never for the whole data.
 Prediction
-    ``keras.Model.predict`` builds a data pipeline and a progress bar at every call, which costs
-    tens of milliseconds even for one row. skweight calls ``predict_on_batch`` instead, on
-    chunks of a fixed size (8192 rows, fewer for large rows such as images), padded to a
-    power-of-two row count (at least ``MIN_PREDICT_ROWS``),
-    so that backends that compile one program per input shape (JAX) compile a handful of
-    programs, and a row's prediction does not depend on how many other rows were predicted with
-    it. On JAX, inputs of many chunks send their full chunks through ``model.predict``, whose
-    loop dispatches them without waiting for each result (the same program on the same chunk
-    size, so the same numbers).
+    is ``skweight._predict``.
 """
 
 from __future__ import annotations
@@ -37,6 +29,7 @@ import keras
 import numpy as np
 from keras.initializers import GlorotUniform
 
+from ._multi_rows import keras_inputs
 from ._nested import configure_arguments
 from ._params import InvalidParameterError
 from .rows import LazyRows
@@ -396,7 +389,7 @@ class RowBatches(keras.utils.PyDataset):
     def __getitem__(self, batch: int) -> tuple[np.ndarray, ...]:
         size = len(self._index) if self._n_batches == 1 else self.batch_size
         rows = self._index[batch * size : (batch + 1) * size]
-        X = take_rows(self.train.X, rows)
+        X = keras_inputs(take_rows(self.train.X, rows))
         labels = self.train.y[rows]
         y = self.target(labels)
         weights = self.train.sample_weight
@@ -444,62 +437,9 @@ def keras_fit_data(
         return {"x": data, "shuffle": False}  # the dataset shuffles its own rows, if asked
     weights = train.sample_weight
     return {
-        "x": train.X,
+        "x": keras_inputs(train.X),
         "y": target(train.y),
         "sample_weight": None if weights is None else weights.astype("float32"),
         "batch_size": max(len(train.X), 1) if batch_size == -1 else batch_size,
         "shuffle": shuffle,
     }
-
-
-# ---------------------------------------------------------------------------- prediction
-#: Rows per call of ``predict_on_batch`` for large inputs.
-DEFAULT_PREDICT_BATCH_SIZE = 8192
-
-#: Smallest padded chunk; padding a single row to it costs microseconds on a small network.
-MIN_PREDICT_ROWS = 256
-
-#: On JAX, inputs of at least this many full chunks are dispatched by ``model.predict``.
-PIPELINED_MIN_CHUNKS = 8
-
-
-def _bucket(n_rows: int, limit: int) -> int:
-    """Smallest power of two >= max(n_rows, MIN_PREDICT_ROWS), capped at ``limit``."""
-    return min(limit, 1 << int(max(n_rows, MIN_PREDICT_ROWS) - 1).bit_length())
-
-
-#: Without ``predict__batch_size``, a chunk holds at most this many bytes of input (large rows,
-#: such as images, go in fewer rows per chunk, so their activations fit in memory).
-PREDICT_CHUNK_BYTES = 32 * 2**20
-
-
-def _default_chunk_rows(X) -> int:
-    row_bytes = 4 * int(np.prod(X.shape[1:], dtype=np.int64))
-    fitting = max(MIN_PREDICT_ROWS, PREDICT_CHUNK_BYTES // max(row_bytes, 1))
-    return min(DEFAULT_PREDICT_BATCH_SIZE, 1 << (int(fitting).bit_length() - 1))
-
-
-def predict_in_batches(model: keras.Model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
-    """Return ``model``'s outputs on ``X`` as a float NumPy array, row for row."""
-    limit = int(batch_size or _default_chunk_rows(X))
-    n_rows = X.shape[0]
-    outputs = []
-    n_pipelined = 0
-    lazy = isinstance(X, LazyRows)
-    if not lazy and keras.backend.backend() == "jax" and n_rows >= PIPELINED_MIN_CHUNKS * limit:
-        n_pipelined = n_rows - n_rows % limit
-        outputs.append(np.asarray(model.predict(X[:n_pipelined], batch_size=limit, verbose=0)))
-    for start in range(n_pipelined, n_rows, limit):
-        chunk = take_rows(
-            X, np.arange(start, min(start + limit, n_rows)) if lazy else slice(start, start + limit)
-        )
-        size = chunk.shape[0]
-        padded = _bucket(size, limit)
-        if padded != size:
-            pad = np.zeros((padded - size,) + chunk.shape[1:], dtype=chunk.dtype)
-            chunk = np.concatenate([chunk, pad])
-        outputs.append(np.asarray(model.predict_on_batch(chunk))[:size])
-    if not outputs:
-        shape = tuple(d or 0 for d in model.output_shape[1:])
-        return np.empty((0, *shape), dtype=np.float32)
-    return np.concatenate(outputs)

@@ -6,7 +6,8 @@ flattens rows that are images or sequences, or a subclass's ``_keras_build_fn``;
 function called with the arguments it asks for, see ``skweight._build_args``; it may return the
 network compiled). ``check_network_shape`` checks
 that a network takes rows of shape ``X_shape_[1:]`` and outputs what the target needs (per
-row, or per element of a dense target); it runs after every build and on every loaded save.
+row, or per element of a dense target; input by input and output by output for several, see
+``skweight._network_io``); it runs after every build and on every loaded save.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
-import numpy as np
 
 from ._build_args import build_arguments, build_meta
 from ._keras import build_mlp
+from ._multi_rows import fitted_on_inputs
+from ._multi_target import several_outputs
+from ._network_io import (
+    check_network_inputs,
+    check_network_outputs,
+    describe_rows,
+    probe_rows,
+)
 from ._routing import call_with_signature
 
 __all__ = ["build_network", "check_network_shape", "model_facts"]
@@ -42,6 +50,12 @@ def build_network(
     model_param = estimator._build_function()
     took_compile_kwargs = False
     if model_param is None:
+        if fitted_on_inputs(estimator) or several_outputs(estimator):
+            raise ValueError(
+                "X or y holds the arrays of several inputs or outputs; the built-in network "
+                "(model=None) has one of each. Pass model= a build function whose network has "
+                "one keras.Input per array of X and one output per target of y."
+            )
         if estimator.elementwise_:
             raise ValueError(
                 f"y has one target per element of each row (shape (n, "
@@ -88,30 +102,22 @@ def _expected_output(estimator, units: int) -> tuple[int, ...]:
 def check_network_shape(estimator, model: keras.Model, where: str = "") -> None:
     """Raise ``ValueError`` unless ``model`` maps rows of ``X_shape_[1:]`` to the right output.
 
+    Several inputs and outputs are lined up with ``X`` and ``y`` by ``skweight._network_io``.
     ``where`` prefixes the message (``"load: "`` for a loaded save).
     """
-    for part in ("inputs", "outputs"):
-        try:
-            count = len(getattr(model, part, None) or ())
-        except (AttributeError, TypeError, ValueError):  # a subclassed model not yet called
-            count = 0
-        if count > 1:
-            raise ValueError(
-                f"{where}The network has {count} {part}; skweight trains networks with one "
-                "input and one output for now. Concatenate the inputs into one array and slice "
-                "them inside the network (x[:, :k]), and join several outputs into one layer "
-                "(keras.layers.Concatenate) with y as one (n_samples, n_outputs) array."
-            )
-    row = _row_shape(estimator)
-    dtype = getattr(estimator, "X_dtype_", np.dtype("float32"))
-    probe = np.zeros((1, *row), dtype=dtype if np.dtype(dtype).kind in "iu" else "float32")
+    check_network_inputs(estimator, model, where)
     try:
-        shape = tuple(keras.ops.shape(model(probe, training=False)))
+        raw = model(probe_rows(estimator), training=False)
     except Exception as exc:  # noqa: BLE001 - any refusal of the input becomes one clear error
         raise ValueError(
-            f"{where}The network does not take rows of shape {row} (X_shape_[1:]): "
+            f"{where}The network does not take rows of shape {describe_rows(estimator)}: "
             f"{type(exc).__name__}: {str(exc)[:200]}"
         ) from exc
+    if check_network_outputs(estimator, model, raw, where):
+        return
+    if isinstance(raw, (list, tuple, dict)):
+        raw = next(iter(raw.values())) if isinstance(raw, dict) else raw[0]
+    shape = tuple(keras.ops.shape(raw))
     fits = [_expected_output(estimator, units) for units in estimator._allowed_output_units()]
     if tuple(shape[1:]) not in fits:
         raise ValueError(

@@ -16,7 +16,13 @@ import keras
 import numpy as np
 from scipy.special import expit, softmax
 
-__all__ = ["last_activation", "loss_from_logits", "outputs_are_logits", "outputs_to_proba"]
+__all__ = [
+    "last_activation",
+    "layer_activation",
+    "loss_from_logits",
+    "outputs_are_logits",
+    "outputs_to_proba",
+]
 
 _PROBABILITY_ACTIVATIONS = {"sigmoid", "softmax", "hard_sigmoid", "log_softmax"}
 
@@ -39,7 +45,11 @@ def last_activation(model: keras.Model) -> str | None:
     layers = getattr(model, "layers", [])
     if not layers:
         return None
-    layer = layers[-1]
+    return layer_activation(layers[-1])
+
+
+def layer_activation(layer: Any) -> str | None:
+    """Name of the activation ``layer`` applies (None if it cannot tell)."""
     if isinstance(layer, keras.layers.Softmax):
         return "softmax"
     activation = getattr(layer, "activation", None)
@@ -49,8 +59,10 @@ def last_activation(model: keras.Model) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def outputs_are_logits(model: keras.Model, loss: Any) -> bool:
+def outputs_are_logits(model: keras.Model, loss: Any, layer: Any = None) -> bool:
     """True if ``model``'s outputs are logits, from its loss and its last activation.
+
+    ``layer``: the layer of one output of a network with several (None: the last layer).
 
     A loss that says ``from_logits`` decides. Otherwise (a plain function or a custom loss) a
     linear last layer means logits, and anything else probabilities.
@@ -63,7 +75,7 @@ def outputs_are_logits(model: keras.Model, loss: Any) -> bool:
         probability loss after a linear layer (the outputs are not probabilities).
     """
     from_logits = loss_from_logits(loss)
-    activation = last_activation(model)
+    activation = last_activation(model) if layer is None else layer_activation(layer)
     name = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
     if from_logits is True and activation in _PROBABILITY_ACTIVATIONS:
         raise ValueError(

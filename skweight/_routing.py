@@ -37,8 +37,8 @@ REFUSED_FIT_KWARGS = {
 }
 
 #: ``compile`` arguments that skweight owns (``loss=``, ``optimizer=``, ``metrics=`` and
-#: ``weighting=``).
-RESERVED_COMPILE_KWARGS = {"optimizer", "loss", "loss_weights"}
+#: ``weighting=``). ``compile__loss_weights`` weighs a multi-output network's outputs.
+RESERVED_COMPILE_KWARGS = {"optimizer", "loss"}
 
 #: The ``predict__*`` parameters (and ``predict(X, **kwargs)`` arguments) skweight takes.
 #: ``verbose`` has no effect: skweight's predict prints nothing.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight, _num_samples
+from sklearn.utils.validation import _check_sample_weight
 
 #: The largest float32, the precision Keras trains in.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -15,10 +15,9 @@ def check_features(X):
     """Return ``X`` unchanged, or raise naming the column that is not numeric.
 
     scikit-learn's validation converts ``X`` to float and fails with NumPy's error for a
-    datetime or text column; this names the column (DataFrames) or the dtype instead. The
-    inputs of a multi-input network (a dict, or a list of arrays) are refused by name.
+    datetime or text column; this names the column (DataFrames) or the dtype instead. (The
+    inputs of a multi-input network are checked by ``skweight._multi_rows``.)
     """
-    _refuse_several(X, "X", "inputs")
     if hasattr(X, "dtypes") and hasattr(X, "columns"):  # a DataFrame
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
@@ -47,56 +46,6 @@ def check_features(X):
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"X must hold numbers only: {exc}.") from exc
     return X
-
-
-_SEVERAL = (
-    "skweight trains networks with one input and one output for now. Join the {what} into one "
-    "array (np.hstack or np.concatenate on the last axis) and split them inside the network "
-    "by slicing its input (x[:, :k], x[:, k:]); for several regression targets, give y as one "
-    "(n_samples, n_outputs) array and end the network in one layer of n_outputs units (or "
-    "keras.layers.Concatenate the output heads)."
-)
-
-
-def _is_dict(value) -> bool:
-    """A dict of arrays (SciPy's dok sparse matrix is a dict too, and is not one)."""
-    return isinstance(value, dict) and not hasattr(value, "toarray")
-
-
-def _refuse_several(value, name: str, what: str) -> None:
-    """Raise for a dict of arrays, or a list or tuple of 2-D (or more) arrays."""
-    several = _is_dict(value) or (
-        isinstance(value, (list, tuple))
-        and len(value) > 0
-        and all(hasattr(v, "shape") and len(getattr(v, "shape", ())) >= 2 for v in value)
-    )
-    if several:
-        kind = "a dict" if _is_dict(value) else f"a {type(value).__name__} of arrays"
-        raise ValueError(
-            f"{name} is {kind}, the {what} of a multi-input or multi-output network. "
-            + _SEVERAL.format(what=what)
-        )
-
-
-def check_one_target(y, X) -> None:
-    """Raise for the targets of a multi-output network: a dict, or a list of arrays with one
-    entry per row of ``X`` each (rather than one entry per row)."""
-    try:
-        n_rows = _num_samples(X)
-    except TypeError:
-        n_rows = None
-    several = _is_dict(y) or (
-        isinstance(y, (list, tuple))
-        and n_rows is not None
-        and len(y) != n_rows
-        and all(hasattr(v, "shape") and len(v) == n_rows for v in y)
-    )
-    if several:
-        kind = "a dict" if _is_dict(y) else f"a {type(y).__name__} of arrays"
-        raise ValueError(
-            f"y is {kind}, the targets of a multi-output network. "
-            + _SEVERAL.format(what="outputs")
-        )
 
 
 def features_dtype(X, model) -> str | None:

@@ -2,7 +2,8 @@
 
 ``fit`` is five named steps, each a method below: check the parameters (and resolve the
 weighting strategy) -> check the data -> prepare the training rows and their weights -> build
-and compile the network -> train. If any step fails, the estimator goes back to the state it had
+and compile the network -> train (for a ``y`` with several targets, steps 2 to 5 are those of
+``skweight._multi_fit``). If any step fails, the estimator goes back to the state it had
 before the call. Subclasses supply the target-specific parts (how ``y`` is encoded, the output
 layer, the default loss, what ``predict`` returns).
 """
@@ -22,10 +23,11 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from . import _multi_fit as several
 from ._callbacks import NonFiniteLossGuard
 from ._compiled import build_and_compile, loss_object, make_metrics
 from ._fit_options import FitSettings, fit_options, predict_batch_size
-from ._fitted_state import FittedState
+from ._fitted_state import FittedState, record_history
 from ._holdout import split_validation, validation_inputs
 from ._input_rows import check_rows
 from ._keras import (
@@ -36,20 +38,17 @@ from ._keras import (
     make_loss,
     make_optimizer,
     needs_one_hot,
-    predict_in_batches,
     warn_if_ignored_in_overlap_loss,
 )
 from ._keyword_params import KeywordParams
+from ._multi_compile import build_and_compile_outputs
+from ._multi_target import several_outputs
 from ._params import Bool, Interval, Options, check_params
+from ._predict import predict_in_batches
 from ._routing import ALL_ROWS, check_routed_params, routed
 from ._subclass import build_function, check_subclass_hooks
 from ._target_layout import TargetLayout
-from ._validation import (
-    check_one_target,
-    check_sample_weight,
-    check_training_weights,
-    seed_from,
-)
+from ._validation import check_sample_weight, check_training_weights, seed_from
 from .rows import is_lazy
 from .weighting import TrainingSet, resolve_weighting
 
@@ -145,15 +144,19 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...), MultiInput, list or dict of arrays
             A table (n_samples, n_features), or rows of any shape: images (n, h, w, c),
-            sequences (n, T, f), integer token ids (n, T).
+            sequences (n, T, f), integer token ids (n, T). For a network with several
+            inputs, one array per input: a list in their order, or a dict by their names.
         y : array-like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, ...)
             One target per row, several per row, or one per element of a row (a dense
-            target such as a mask (n, h, w); see ``dense_target``).
+            target such as a mask (n, h, w); see ``dense_target``). For a network with
+            several outputs, one target per output: a list in their order, a dict by their
+            names, or a ``MultiOutput``.
         sample_weight : array-like of shape (n_samples,) or of y's shape, default=None
             Per-row weights, or (dense targets) per-element weights, multiplied with the
-            weighting strategy's weights.
+            weighting strategy's weights. For several outputs also one array per output
+            (a list or dict, as ``y``).
         **kwargs : dict
             Arguments of ``keras.Model.fit`` for this call, as SciKeras takes them:
             ``epochs``, ``batch_size``, ``verbose``, ``shuffle`` and ``validation_split``
@@ -244,8 +247,15 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         )  # fmt: skip
 
     def _check_data(self, X, y, sample_weight, warm: bool, classes) -> TrainingSet:
-        """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``."""
-        check_one_target(y, X)
+        """Step 2: validate ``X``, encode ``y`` (once) and check ``sample_weight``.
+
+        ``y`` holding several targets (a multi-output network): see ``skweight._multi_fit``.
+        """
+        targets = several.several_targets(self, X, y, warm)
+        if targets is not None:
+            return several.check_outputs_data(self, X, targets, sample_weight, warm, classes)
+        if not warm:
+            several.forget_outputs(self)
         dense = self._dense_target(y, warm)
         if dense or is_lazy(X):
             X = check_rows(self, X, reset=not warm)
@@ -280,6 +290,8 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
 
     def _prepare_rows(self, data: TrainingSet, settings: FitSettings):
         """Step 3: hold out validation rows, then let the strategy make the training rows."""
+        if several_outputs(self):
+            return several.prepare_output_rows(self, data, settings)
         train, validation = split_validation(
             data, settings.validation_split, settings.seed,
             stratify=self._stratify_validation and not data.dense,
@@ -305,11 +317,15 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         """
         if settings.seed is not None:
             keras.utils.set_random_seed(settings.seed)
+        if several_outputs(self):
+            return build_and_compile_outputs(self, settings)
         build_and_compile(self, settings)
         self._record_outputs(self.model_)
 
     def _train(self, train: TrainingSet, validation: TrainingSet | None, settings) -> None:
         """Step 5: ``model_.fit`` (an index-based dataset when resampling at every epoch)."""
+        if several_outputs(self):
+            return several.train_outputs(self, train, validation, settings)
         loss = loss_object(self.model_.loss)
         if train.dense:
             warn_if_ignored_in_overlap_loss(loss, self.ignore_label, getattr(self, "classes_", [0]))
@@ -328,15 +344,7 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
             initial_epoch=settings.initial_epoch, callbacks=callbacks, verbose=settings.verbose,
             validation_data=validation_data, **settings.keras_fit,
         )  # fmt: skip
-        self._record_history(history.history, append=settings.warm)
-
-    def _record_history(self, history: dict[str, list], append: bool) -> None:
-        new = {key: [float(v) for v in values] for key, values in history.items()}
-        if append and hasattr(self, "history_"):
-            for key, values in new.items():
-                self.history_.setdefault(key, []).extend(values)
-        else:
-            self.history_ = new
+        record_history(self, history.history, append=settings.warm)
 
     def _resolve_loss(self, routed_params: dict[str, Any], units: int | None = None) -> Any:
         """The loss ``loss=`` and ``loss__*`` make (None: the target's, for ``units`` outputs;
@@ -369,7 +377,9 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         X = check_rows(self, X, reset=False)
         if batch_size == -1:
             batch_size = max(len(X), 1)
-        return predict_in_batches(self.model_, X, batch_size)
+        outputs = predict_in_batches(self.model_, X, batch_size)
+        blocks = getattr(self, "output_blocks_", None)  # a regressor's columns, output by output
+        return np.concatenate(outputs, axis=-1) if blocks else outputs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

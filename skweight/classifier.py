@@ -11,6 +11,10 @@ from sklearn.utils.validation import check_is_fitted
 from ._compiled import loss_object
 from ._element_labels import element_classes, encode_elements
 from ._flatten import flatten_scored
+from ._labels import check_classes as _check_classes
+from ._labels import check_label_types as _check_label_types
+from ._multi_predict import predict_outputs, proba_outputs, score_outputs
+from ._multi_target import several_outputs
 from ._outputs import outputs_are_logits, outputs_to_proba
 from ._subclass import custom_scorer
 from ._target_layout import without_channel_axis
@@ -19,6 +23,7 @@ from .persistence import register_savable
 from .prior import correct_prior
 from .weighting import TrainingSet
 from .weighting.elements import class_totals
+from .weighting.multilabel import correct_label_prior as _correct_label_prior
 from .weighting.multilabel import label_training_prior
 
 
@@ -52,11 +57,13 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         weighting trains it, ``metrics``, ...), ``params`` (``get_params()``), its own
         ``model__*`` parameters (or keyword parameters of its own name, as SciKeras allows),
         and ``hidden_layer_sizes``, ``activation``, ``dropout`` if it names them. It may
-        return the network compiled (see ``recompile``). ``skweight.networks`` has small
-        ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
-        at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` (flattening rows that are images or sequences), or calls a subclass's
-        ``_keras_build_fn`` as the build function.
+        return the network compiled (see ``recompile``); for several inputs ``X_shape_`` and
+        ``X_dtype_`` hold one entry per input, for several outputs ``n_outputs_expected_``
+        is their number. ``skweight.networks`` has small ones for images and sequences. A
+        ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
+        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout`` (flattening
+        rows that are images or sequences), or calls a subclass's ``_keras_build_fn`` as the
+        build function.
     weighting : None, str, dict, WeightingStrategy or imbalanced-learn sampler
         How rows are weighted in the loss: ``None``, ``"balanced"``, a ``{class: weight}``
         dict, ``"effective_number"``, ``"focal"``, a strategy object or a sampler (see
@@ -183,6 +190,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     training_prior_ : ndarray of shape (n_classes,)
         Class frequencies the network was trained on, after weighting or resampling. Where it
         differs from ``class_prior_`` the network's probabilities carry the shifted prior.
+    outputs_ : list of dict
+        Several outputs only: each output's target (its key, kind, classes), in ``y``'s
+        order. ``classes_``, ``n_classes_``, ``class_prior_``, ``training_prior_``,
+        ``from_logits_`` and ``weighting_`` then hold one entry per output (a dict by output
+        name, or a list, as ``y`` was); ``output_names_`` names the outputs.
     """
 
     _target_validation_kwargs = {"multi_output": False}
@@ -223,7 +235,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), or None
             Every class; needed on the first call if ``y`` may not contain them all.
@@ -248,7 +260,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
         **kwargs : dict
             ``batch_size`` (rows per predicted chunk, -1 for all at once; it does not change
@@ -257,8 +269,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Returns
         -------
         ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
-            For a dense target: ``y``'s shape plus (n_classes,).
+            For a dense target: ``y``'s shape plus (n_classes,). For several outputs, a list
+            (or a dict by name, as ``y`` was) of each output's probabilities.
         """
+        if several_outputs(self):  # one entry per output, as y was given
+            return proba_outputs(self, X, kwargs)
         outputs = self._forward(X, kwargs)  # float32, the output units on the last axis
         logits = bool(getattr(self, "from_logits_", False))
         proba = outputs_to_proba(outputs, logits=logits, multilabel=self._multilabel)
@@ -276,7 +291,7 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
         **kwargs : dict
             As for ``predict_proba``.
@@ -284,8 +299,11 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
-            For a dense target: ``y``'s shape.
+            For a dense target: ``y``'s shape. For several outputs, a list (or a dict by
+            name, as ``y`` was) of each output's labels.
         """
+        if several_outputs(self):
+            return predict_outputs(self, X, kwargs, classifier=True)
         proba = self.predict_proba(X, **kwargs)
         if self._multilabel:
             return (proba >= 0.5).astype(self.indicator_dtype_)
@@ -294,13 +312,15 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy: of the rows, or of the elements of a dense target (mean over elements).
 
+        For several outputs, the subset accuracy: the share of rows whose every output is right.
+
         Elements (or rows) whose label is ``ignore_label`` are left out; ``sample_weight`` is
         per row or, for a dense target, per element. A subclass that defines a static
         ``scorer(y_true, y_pred, **kwargs)`` (SciKeras' hook) scores with it instead.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like, the shape ``fit`` was given
         sample_weight : array-like of shape (n_samples,) or of y's shape, or None
 
@@ -312,6 +332,8 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         scorer = custom_scorer(self)
         if scorer is not None:
             return float(scorer(y, self.predict(X), sample_weight=sample_weight))
+        if several_outputs(self):
+            return score_outputs(self, X, y, sample_weight, classifier=True)
         if self._multilabel:
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(
@@ -497,41 +519,6 @@ class WeightedKerasClassifier(ClassifierMixin, BaseWeightedKeras):
         return tags
 
 
-def _check_label_types(labels, name: str) -> None:
-    """Raise naming ``name`` when labels mix strings with numbers (NumPy cannot sort them)."""
-    values = np.asarray(labels)
-    if values.dtype != object or values.size == 0:
-        return
-    kinds = {
-        "string" if isinstance(v, (str, np.str_)) else "number" for v in values.ravel().tolist()
-    }
-    if len(kinds) > 1:
-        raise ValueError(
-            f"{name} mixes strings and numbers as labels (e.g. {values.ravel()[:4].tolist()}); "
-            "use labels of one type, e.g. all strings."
-        )
-
-
-def _check_classes(classes, fitted: np.ndarray | None) -> np.ndarray:
-    """Validate ``partial_fit``'s ``classes``: two or more, and equal to ``classes_`` later on."""
-    _check_label_types(classes, "classes")
-    values = np.asarray(classes)
-    if values.ndim != 1:
-        raise ValueError(f"classes must be a 1-D list of labels; got shape {values.shape}.")
-    labels = np.unique(values)
-    if fitted is None and len(labels) < 2:
-        raise ValueError(
-            f"classes={labels.tolist()} lists fewer than two classes; a classifier needs at "
-            "least two. List every class the data may contain."
-        )
-    if fitted is not None and not np.array_equal(labels, fitted):
-        raise ValueError(
-            f"classes={labels.tolist()} differs from classes_ {fitted.tolist()} set by the first "
-            "partial_fit call."
-        )
-    return labels
-
-
 def _class_mix(rows: TrainingSet, n_classes: int) -> np.ndarray:
     """Weighted class frequencies of ``rows`` (they sum to 1); dense targets: of elements."""
     if rows.dense:
@@ -547,14 +534,3 @@ def _is_indicator(y) -> bool:
     """True for a multi-label indicator matrix (2-D, several columns, only 0 and 1)."""
     shape = np.asarray(y).shape if y is not None else ()
     return len(shape) == 2 and shape[1] > 1 and type_of_target(y) == "multilabel-indicator"
-
-
-def _correct_label_prior(proba: np.ndarray, prior: np.ndarray, trained: np.ndarray) -> np.ndarray:
-    """Prior correction of each label's probability, as a binary problem of its own."""
-    corrected = np.empty_like(proba)
-    for k in range(proba.shape[1]):
-        both = np.column_stack([1.0 - proba[:, k], proba[:, k]])
-        corrected[:, k] = correct_prior(
-            both, [1 - prior[k], prior[k]], [1 - trained[k], trained[k]]
-        )[:, 1]
-    return corrected

@@ -28,6 +28,7 @@ them only for files you trust.
 from __future__ import annotations
 
 import json
+import numbers
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -213,6 +214,8 @@ def _check_consistent(estimator) -> None:
 
     try:
         n_classes = getattr(estimator, "n_classes_", None)
+        if not isinstance(n_classes, numbers.Integral):  # several outputs: one entry each
+            n_classes = None
         for name in ("classes_", "class_prior_", "training_prior_"):
             value = getattr(estimator, name, None)
             if n_classes is not None and value is not None and np.shape(value) != (n_classes,):

@@ -7,6 +7,8 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from ._flatten import flatten_scored
+from ._multi_predict import predict_outputs, score_outputs
+from ._multi_target import several_outputs
 from ._subclass import custom_scorer
 from ._target_layout import without_channel_axis
 from .base import BaseWeightedKeras
@@ -35,11 +37,13 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         weighting trains it, ``metrics``, ...), ``params`` (``get_params()``), its own
         ``model__*`` parameters (or keyword parameters of its own name, as SciKeras allows),
         and ``hidden_layer_sizes``, ``activation``, ``dropout`` if it names them. It may
-        return the network compiled (see ``recompile``). ``skweight.networks`` has small
-        ones for images and sequences. A ``keras.Model`` instance is cloned with fresh weights
-        at each fit. None builds a dense network from ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` (flattening rows that are images or sequences), or calls a subclass's
-        ``_keras_build_fn`` as the build function.
+        return the network compiled (see ``recompile``); for several inputs ``X_shape_`` and
+        ``X_dtype_`` hold one entry per input, for several outputs ``n_outputs_expected_``
+        is their number. ``skweight.networks`` has small ones for images and sequences. A
+        ``keras.Model`` instance is cloned with fresh weights at each fit. None builds a
+        dense network from ``hidden_layer_sizes``, ``activation`` and ``dropout`` (flattening
+        rows that are images or sequences), or calls a subclass's ``_keras_build_fn`` as the
+        build function.
     weighting : None or WeightingStrategy
         How rows are weighted in the loss: ``None``, or a per-row strategy such as
         ``RecencyWeights`` or ``InverseVarianceWeights`` (see
@@ -138,6 +142,13 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         The number of epochs the network has been trained for (0 after ``initialize``).
     weighting_ : WeightingStrategy
     history_ : dict of list
+    outputs_ : list of dict
+        Several outputs only: each output's target (its key, kind, columns), in ``y``'s
+        order; ``weighting_`` then holds one strategy per output (a dict by output name, or
+        a list, as ``y`` was), and ``output_names_`` names the outputs.
+    output_blocks_ : list of int
+        Only for a 2-D ``y`` trained by a network with several outputs: the columns of ``y``
+        each output predicts, in order.
     """
 
     _target_validation_kwargs = {"multi_output": True, "y_numeric": True}
@@ -147,7 +158,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), or None
             Per-row weights, multiplied with the weighting strategy's weights.
@@ -166,7 +177,7 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
             Rows shaped as at fit (``X_shape_[1:]``): a table's columns, or images, sequences.
         **kwargs : dict
             ``batch_size`` (rows per predicted chunk, -1 for all at once; it does not change
@@ -175,7 +186,11 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            For several outputs, a list (or a dict by name, as ``y`` was) of each output's
+            predictions.
         """
+        if several_outputs(self):  # one entry per output, as y was given
+            return predict_outputs(self, X, kwargs, classifier=False)
         outputs = self._forward(X, kwargs).astype(np.float64)
         if getattr(self, "elementwise_", False):
             return outputs.reshape((len(outputs), *self.target_shape_))
@@ -184,9 +199,11 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
     def score(self, X, y, sample_weight=None) -> float:
         """R² of the predictions: over rows, or over the elements of a dense target.
 
+        For several outputs, averaged uniformly over every column of every output.
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...) or MultiInput
         y : array-like, the shape ``fit`` was given
         sample_weight : array-like of shape (n_samples,) or of y's shape, or None
 
@@ -199,6 +216,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         scorer = custom_scorer(self)
         if scorer is not None:
             return float(scorer(y, self.predict(X), sample_weight=sample_weight))
+        if several_outputs(self):
+            return score_outputs(self, X, y, sample_weight, classifier=False)
         if not getattr(self, "elementwise_", False):
             return super().score(X, y, sample_weight)
         truth, pred, weights = flatten_scored(np.asarray(y), self.predict(X), sample_weight)
@@ -258,6 +277,9 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         return "mse"
 
     def _keras_target(self, y: np.ndarray, one_hot: bool) -> np.ndarray:
+        blocks = getattr(self, "output_blocks_", None)
+        if blocks:  # a network with several outputs: each takes its block of y's columns
+            return np.split(y, np.cumsum(blocks)[:-1], axis=1)
         # a dense target gets its unit axis, so that the loss is one value per element
         return y[..., None] if getattr(self, "elementwise_", False) else y
 

@@ -238,22 +238,22 @@ def test_a_subclass_declaring_parameters_keeps_them_all(data):
     assert copy.model_.layers[0].units == 2
 
 
-def test_several_inputs_or_outputs_are_refused_with_the_workaround(data):
+def test_several_inputs_or_outputs_need_a_network_with_as_many(data):
     X, y = data
     regressor = WeightedKerasRegressor(**TINY, hidden_layer_sizes=(2,))
-    with pytest.raises(ValueError, match="X is a dict, the inputs of a multi-input"):
+    with pytest.raises(ValueError, match="the built-in network \\(model=None\\) has one of each"):
         regressor.fit({"a": X}, X[:, 0])
-    with pytest.raises(ValueError, match="y is a list of arrays.*one \\(n_samples, n_outputs\\)"):
+    with pytest.raises(ValueError, match="the built-in network \\(model=None\\) has one of each"):
         regressor.fit(X, [X[:, 0], X[:, 1]])
-    with pytest.raises(ValueError, match="y is a dict"):
-        regressor.fit(X, {"a": X[:, 0]})
     assert regressor.fit(X, X[:, :2].tolist()).n_outputs_ == 2  # a list of rows is one y
 
     def two_outputs(meta):
         inputs = keras.Input((meta["n_features_in_"],))
         return keras.Model(inputs, [keras.layers.Dense(1)(inputs), keras.layers.Dense(1)(inputs)])
 
-    with pytest.raises(ValueError, match="The network has 2 outputs.*Concatenate"):
+    with pytest.raises(
+        ValueError, match="The network has 2 outputs .*; y is one target. Give y as a list"
+    ):
         WeightedKerasRegressor(two_outputs, **TINY).fit(X, X[:, 0])
 
 

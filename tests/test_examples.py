@@ -71,9 +71,15 @@ EXPECTED = {
         r"^bad parameter: PowerBalancedWeights: power must be a float in \[0, 1\]; got 2\.0\.$",
         r"^saved and loaded: PowerBalancedWeights, same predictions: True$",
     ],
-    "migrating_from_scikeras.py": [r"^is_classifier: True$", r"^weighting=balanced +recall"],
+    "migrating_from_scikeras.py": [
+        r"^is_classifier: True$",
+        r"^weighting=balanced +recall",
+        r"^two outputs: accuracy malignant \d\.\d{3}, size \d\.\d{3}; 3-fold subset accuracy "
+        r"\d\.\d{3}$",
+        r"^per-output class weights: \{'malignant': \[\d\.\d+, \d\.\d+\], 'size': \[",
+    ],
     "scaling_out.py": [r"^backend 'loky', n_jobs=2: 10 fits in "],
-    "scikeras_before.py": [r"^best: \{"],
+    "scikeras_before.py": [r"^best: \{", r"^two outputs, mean accuracy: 0\.\d+$"],
     "pixel_weights.py": [
         r"^training pixels: \d+ background, \d+ positive \(\d\.\d\d%\), \d+ void",
         r"^  = counted pixels / \(2 x pixels of the class\): True$",

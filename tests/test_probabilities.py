@@ -14,7 +14,7 @@ from scipy.stats import rankdata
 from sklearn.datasets import make_classification, make_multilabel_classification
 
 from skweight import WeightedKerasClassifier
-from skweight._keras import predict_in_batches
+from skweight._predict import predict_in_batches
 
 pytestmark = pytest.mark.core
 

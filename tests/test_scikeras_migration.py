@@ -3,7 +3,8 @@
 Each test is written the way SciKeras' documentation and its own tests write wrapper code:
 build functions that take ``meta``, ``compile_kwargs`` and ``params`` (and compile their
 networks), ``initialize``, parameters routed to callbacks, metrics, optimizers and losses,
-keyword arguments of ``fit`` and ``predict``, subclasses with their own ``__init__`` and
+keyword arguments of ``fit`` and ``predict``, networks with several inputs and several
+outputs (a loss, metrics and weights per output), subclasses with their own ``__init__`` and
 ``_keras_build_fn``. The names ``KerasClassifier`` and ``KerasRegressor`` are skweight's
 estimators under SciKeras' names. The last tests show each difference that remains, with the
 one-line change it needs (docs/migrating-from-scikeras.md lists them).
@@ -18,8 +19,9 @@ import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from skweight import MultiInput
 from skweight import WeightedKerasClassifier as KerasClassifier
 from skweight import WeightedKerasRegressor as KerasRegressor
 
@@ -220,6 +222,63 @@ def test_class_weight_in_a_grid_search(binary):
     assert cross_val_score(clf, X, y, cv=2).shape == (2,)
 
 
+# ---------------------------------------------------------------- several inputs and outputs
+
+
+def get_two_input_model(meta, compile_kwargs):
+    # one Input per array of X, each sized from meta["X_shape_"] (a list, as X is)
+    inputs = [keras.layers.Input(shape=shape[1:]) for shape in meta["X_shape_"]]
+    hidden = keras.layers.Concatenate()(
+        [keras.layers.Dense(4, activation="relu")(i) for i in inputs]
+    )
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
+    model.compile(**compile_kwargs)
+    return model
+
+
+def test_multi_input_model(binary):
+    X, y = binary
+    X_list = [X[:, :2], X[:, 2:]]
+    clf = KerasClassifier(get_two_input_model, loss="binary_crossentropy", **FAST)
+    clf.fit(X_list, y)
+    assert clf.X_shape_ == [(48, 2), (48, 2)] and clf.n_features_in_ == 4
+    assert clf.predict_proba(X_list).shape == (48, 2)
+    scores = cross_val_score(clf, MultiInput(X_list), y, cv=2, scoring="roc_auc")
+    assert np.isfinite(scores).all()
+
+
+def get_two_output_model(meta, compile_kwargs, n_grades=3):
+    # SciKeras' multi-output example: a binary and a multiclass head on shared layers
+    inputs = keras.layers.Input(shape=(meta["n_features_in_"],))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    outputs = [
+        keras.layers.Dense(1, activation="sigmoid", name="binary")(hidden),
+        keras.layers.Dense(n_grades, activation="softmax", name="multiclass")(hidden),
+    ]
+    model = keras.Model(inputs, outputs)
+    model.compile(**compile_kwargs)
+    return model
+
+
+def test_multi_output_model_with_a_loss_metric_and_weights_per_output(binary, multiclass):
+    X, y_binary = binary
+    _, y_multiclass = multiclass
+    clf = KerasClassifier(
+        get_two_output_model, **FAST, weighting="balanced",
+        loss=["binary_crossentropy", "sparse_categorical_crossentropy"],
+        metrics=[["accuracy"], [keras.metrics.SparseCategoricalAccuracy]],
+        metrics__1__0__name="acc",
+    )  # fmt: skip
+    weights = [np.ones(48), np.linspace(0.5, 1.5, 48)]
+    clf.fit(X, [y_binary, y_multiclass], sample_weight=weights)
+    assert {"binary_accuracy", "multiclass_acc", "binary_loss"} <= set(clf.history_)
+    assert clf.output_names_ == ["binary", "multiclass"] and clf.n_classes_ == [2, 3]
+    labels, proba = clf.predict(X), clf.predict_proba(X)
+    assert [p.shape for p in proba] == [(48, 2), (48, 3)]
+    assert set(labels[1]) <= {0, 1, 2}
+    assert 0.0 <= clf.score(X, [y_binary, y_multiclass]) <= 1.0
+
+
 # ---------------------------------------------------------------- subclasses
 
 
@@ -303,25 +362,28 @@ def test_difference_encoders_are_refused_use_a_pipeline(binary):
     assert pipe.fit(X, y).predict(X).shape == (48,)
 
 
-def test_difference_multi_input_is_refused_join_the_inputs(binary):
+def test_difference_encoders_that_split_X_or_y_give_way_to_the_split_arrays(binary, multiclass):
+    """SciKeras needs a feature_encoder to split one X into a network's inputs, and a
+    target_encoder to split one y into its outputs; skweight takes the split arrays."""
     X, y = binary
+    _, grade = multiclass
 
-    def two_inputs(meta):
-        left, right = keras.layers.Input((2,)), keras.layers.Input((2,))
-        joined = keras.layers.Concatenate()([left, right])
-        return keras.Model([left, right], keras.layers.Dense(1, "sigmoid")(joined))
+    class SplitsX(KerasClassifier):
+        @property
+        def feature_encoder(self):
+            return FunctionTransformer(lambda X: [X[:, :2], X[:, 2:]])
 
-    with pytest.raises(ValueError, match="X is a list of arrays.*Join the inputs"):
-        KerasClassifier(two_inputs, **FAST).fit([X[:, :2], X[:, 2:]], y)
-
-    def one_input_split_inside(meta):  # the change: one X, split by slicing the input
-        inputs = keras.layers.Input((meta["n_features_in_"],))
-        left, right = inputs[:, :2], inputs[:, 2:]
-        joined = keras.layers.Concatenate()([keras.layers.Dense(2)(left), right])
-        return keras.Model(inputs, keras.layers.Dense(1, "sigmoid")(joined))
-
-    clf = KerasClassifier(one_input_split_inside, **FAST).fit(X, y)
-    assert clf.predict(X).shape == (48,)
+    with pytest.raises(TypeError, match="defines feature_encoder"):
+        SplitsX(get_two_input_model, **FAST).fit(X, y)
+    clf = KerasClassifier(get_two_input_model, **FAST)  # the change: X as the encoder's list
+    assert clf.fit([X[:, :2], X[:, 2:]], y).predict([X[:, :2], X[:, 2:]]).shape == (48,)
+    both = np.column_stack([y, grade])  # SciKeras: one 2-D y, split by a target_encoder
+    with pytest.raises(
+        ValueError, match="The network has 2 outputs .*y is one target. Give y as a list"
+    ):
+        KerasClassifier(get_two_output_model, **FAST).fit(X, both)
+    clf = KerasClassifier(get_two_output_model, **FAST).fit(X, list(both.T))  # the change
+    assert [p.shape for p in clf.predict(X)] == [(48,), (48,)]
 
 
 def test_difference_settings_a_compiled_network_ignores_are_errors(binary):

@@ -16,6 +16,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from ..prior import correct_prior
+
 
 @keras.saving.register_keras_serializable(package="skweight")
 class PerLabelBinaryCrossentropy(keras.losses.Loss):
@@ -123,3 +125,18 @@ def label_training_prior(
         negative = negative * label_weights[1]
     total = positive + negative
     return np.divide(positive, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def correct_label_prior(proba: np.ndarray, prior: np.ndarray, trained: np.ndarray) -> np.ndarray:
+    """Prior correction of each label's probability, as a binary problem of its own.
+
+    ``proba`` has one column per label; ``prior`` and ``trained`` are each label's positive
+    rate in the data and in training.
+    """
+    corrected = np.empty_like(proba)
+    for k in range(proba.shape[1]):
+        both = np.column_stack([1.0 - proba[:, k], proba[:, k]])
+        corrected[:, k] = correct_prior(
+            both, [1 - prior[k], prior[k]], [1 - trained[k], trained[k]]
+        )[:, 1]
+    return corrected

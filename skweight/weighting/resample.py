@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.base import clone
 
 from .._params import Bool, Satisfies
+from ..multi_io import MultiInput
 from ..rows import LazyRows
 from .base import TrainingSet, WeightingStrategy
 from .elements import class_totals, row_labels_rarest
@@ -85,9 +86,11 @@ class Resampler(WeightingStrategy):
     which keep their weight, and synthetic rows, which get the mean weight of their class among
     the training rows; a warning says so when ``sample_weight`` is not uniform.
 
-    Images, sequences (``X`` of rank > 2) and dense targets are resampled by row: the sampler
-    runs on row numbers, so it must select existing rows (``RandomOverSampler``,
-    ``RandomUnderSampler``); a sampler that synthesises feature rows (SMOTE and kin) is refused.
+    Images, sequences (``X`` of rank > 2), the inputs of a multi-input network (``X`` a
+    ``MultiInput``) and dense targets are resampled by row: the sampler runs on row numbers, so
+    it must select existing rows (``RandomOverSampler``, ``RandomUnderSampler``); a sampler
+    that synthesises feature rows (SMOTE and kin) is refused. A multi-output ``y`` cannot be
+    resampled (its rows must stay the same for every output).
     A dense target's row is resampled by the rarest class among its elements (classes ranked
     by their element count over all training rows): a row whose mask is empty has the
     background class, so an under-sampler drops empty masks first.
@@ -174,10 +177,14 @@ class Resampler(WeightingStrategy):
         self._resample(sampler, row_numbers, labels)
         index = getattr(sampler, "sample_indices_", None)
         if index is None:
+            if isinstance(rows.X, MultiInput):
+                where = f"X is a MultiInput of {len(rows.X.arrays)} inputs (a multi-input network)"
+            else:
+                lazy = " (rows on disk)" if isinstance(rows.X, LazyRows) else ""
+                where = f"X has shape {rows.X.shape}{lazy}"
             raise ValueError(
                 f"weighting={self.sampler!r} synthesises feature rows, which needs a 2-D X of "
-                f"features in memory and one label per row; here X has shape {rows.X.shape}"
-                f"{' (rows on disk)' if isinstance(rows.X, LazyRows) else ''} and y "
+                f"features in memory and one label per row; here {where} and y "
                 f"{rows.y.shape}. Use a sampler that selects rows (RandomOverSampler, "
                 "RandomUnderSampler), or class weights."
             )
