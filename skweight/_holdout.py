@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ._batches import row_batches
 from ._callbacks import UnweightedValidationLoss
-from ._keras import row_batches
 from ._multi_rows import keras_inputs
 from .rows import LazyRows
 from .weighting import TrainingSet

@@ -22,7 +22,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ._keras import take_rows
+from ._batches import take_rows
 from ._multi_rows import keras_inputs
 from .multi_io import MultiInput
 from .rows import LazyRows

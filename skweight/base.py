@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _multi_fit as several
+from ._batches import keras_fit_data
 from ._callbacks import NonFiniteLossGuard
 from ._compiled import build_and_compile, loss_object, make_metrics
 from ._fit_options import FitSettings, fit_options, predict_batch_size
@@ -34,7 +35,6 @@ from ._keras import (
     check_hidden_layer_sizes,
     check_learning_rate,
     default_compile_kwargs,
-    keras_fit_data,
     make_loss,
     make_optimizer,
     needs_one_hot,

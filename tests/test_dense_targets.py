@@ -25,7 +25,7 @@ from skweight import (
     make_cost_scorer,
     minimum_cost_predict,
 )
-from skweight._keras import keras_fit_data
+from skweight._batches import keras_fit_data
 from skweight.datasets import load_digit_images, make_segmentation
 from skweight.networks import (
     sequence_classifier,

@@ -11,7 +11,7 @@ from imblearn.combine import SMOTEENN
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 
-from skweight._keras import RowBatches
+from skweight._batches import RowBatches
 from skweight.weighting import (
     ClassWeights,
     CostSensitiveWeights,
