@@ -3,6 +3,7 @@
 from ._quiet import silence_retracing_warning
 from .classifier import WeightedKerasClassifier
 from .compare import compare_weightings
+from .constant import ConstantCostClassifier
 from .cost import expected_cost, make_cost_scorer
 from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
 from .regressor import WeightedKerasRegressor
@@ -27,6 +28,7 @@ silence_retracing_warning()
 __all__ = [
     "ClassWeights",
     "ComparisonResult",
+    "ConstantCostClassifier",
     "CostSensitiveWeights",
     "EffectiveNumberWeights",
     "FocalLoss",
