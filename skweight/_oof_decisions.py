@@ -180,21 +180,56 @@ def add_derived(
     finals: dict[str, Any] = {}
     for name in derived:
         start = time.perf_counter()
+        folds_decided, finals[name] = cross_fit(
+            name, folds, splits, y_index, sample_weight, cost_matrix, classes, calibration
+        )
         scores: list[dict[str, float]] = []
-        for s, (_, test) in enumerate(splits):
-            proba, target, weights = _pool(folds, splits, y_index, sample_weight, exclude=test)
-            decision = fit_decision(name, proba, target, weights, cost_matrix, calibration)
-            fold, decided = apply_decision(name, decision, folds[s], classes, cost_matrix)
+        for (_, test), (fold, decided) in zip(splits, folds_decided, strict=True):
             params = {} if sample_weight is None else {"sample_weight": sample_weight[test]}
             stand_in = _Fixed(classes, fold, decided)
             scores.append(scorer(stand_in, np.zeros((len(test), 1)), y[test], **params))
-        proba, target, weights = _pool(folds, splits, y_index, sample_weight, exclude=None)
-        finals[name] = fit_decision(name, proba, target, weights, cost_matrix, calibration)
         seconds = (time.perf_counter() - start) / len(splits)
         _append(search.cv_results_, name, scores, base, seconds)
         if verbose:
             print(f"[skweight] {name}: {finals[name]!r} on the out-of-fold rows", flush=True)
     return finals
+
+
+def cross_fit(
+    name: str, folds, splits, y_index, sample_weight, cost_matrix, classes, calibration=None
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], Any]:
+    """A derived candidate's probabilities and decisions on every split's test rows, each
+    split's decision fitted on the other splits' test rows, and the decision fitted on all.
+
+    Parameters
+    ----------
+    name : str
+        One of ``DERIVED``.
+    folds : list of ndarray
+        The base candidate's probabilities of each split's test rows.
+    splits : list of (train, test)
+    y_index : ndarray of int
+        The column of each row's class (every row of the comparison).
+    sample_weight : ndarray or None
+    cost_matrix : ndarray
+    classes : ndarray
+    calibration : str or None
+        The calibration map (``"calibrated-cost-decision"``).
+
+    Returns
+    -------
+    list of (proba, decisions)
+        One pair per split.
+    decision
+        Fitted on every split's test rows.
+    """
+    decided = []
+    for s, (_, test) in enumerate(splits):
+        proba, target, weights = _pool(folds, splits, y_index, sample_weight, exclude=test)
+        decision = fit_decision(name, proba, target, weights, cost_matrix, calibration)
+        decided.append(apply_decision(name, decision, folds[s], classes, cost_matrix))
+    proba, target, weights = _pool(folds, splits, y_index, sample_weight, exclude=None)
+    return decided, fit_decision(name, proba, target, weights, cost_matrix, calibration)
 
 
 def _pool(folds, splits, y_index, sample_weight, exclude):

@@ -251,5 +251,6 @@ def compare_weightings(
     return ComparisonResult.from_search(
         search, names=scored, simplicity=[rank[n] for n in scored], cost_matrix=matrix,
         classes=classes, positive=setup.positive, metric=metric, selection=selection,
-        dense=setup.dense, decisions=search.decisions_,
+        dense=setup.dense, decisions=search.decisions_, splits=splits,
+        oof_proba=None if recorder is None else recorder.fold_proba("cost-decision"),
     )  # fmt: skip

@@ -62,6 +62,12 @@ class ComparisonResult:
         fitted on every out-of-fold probability of ``"cost-decision"``: the calibrator
         (``skweight.calibration``) of ``"calibrated-cost-decision"``, the threshold of
         ``"oof-threshold"``. The refitted winner uses its own.
+    splits : list of (train, test)
+        The row numbers of every fold of the comparison.
+    oof_proba : list of ndarray or None
+        When out-of-fold baselines were compared: the probabilities ``"cost-decision"``'s
+        network gave each fold's test rows (``oof_proba[k]`` for ``splits[k][1]``; columns in
+        the order of ``classes``), on which they were tuned.
     """
 
     table: pd.DataFrame
@@ -78,11 +84,13 @@ class ComparisonResult:
     dense: bool = False
     fold_dice: pd.DataFrame | None = field(default=None, repr=False)
     decisions: dict = field(default_factory=dict, repr=False)
+    splits: list = field(default_factory=list, repr=False)
+    oof_proba: list | None = field(default=None, repr=False)
 
     @classmethod
     def from_search(
         cls, search, *, names, simplicity, cost_matrix, classes, positive, metric, selection,
-        dense=False, decisions=None,
+        dense=False, decisions=None, splits=None, oof_proba=None,
     ) -> ComparisonResult:  # fmt: skip
         """Summarise a fitted comparison search (``dense``: a target per element)."""
         results = search.cv_results_
@@ -134,7 +142,7 @@ class ComparisonResult:
             table=table, best_strategy_=chosen, search_=search, fold_costs=fold_costs,
             pr_curves=pr_curves, operating_points=operating, cost_matrix=np.asarray(cost_matrix),
             classes=np.asarray(classes), positive=positive, metric=metric, selection=selection,
-            decisions=dict(decisions or {}),
+            decisions=dict(decisions or {}), splits=list(splits or []), oof_proba=oof_proba,
         )  # fmt: skip
 
     @property
