@@ -6,6 +6,7 @@ from .compare import compare_weightings
 from .constant import ConstantCostClassifier
 from .cost import expected_cost, make_cost_scorer
 from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
+from .fold_average import FoldAverageClassifier
 from .regressor import WeightedKerasRegressor
 from .result import ComparisonResult
 from .rows import LazyRows
@@ -32,6 +33,7 @@ __all__ = [
     "CostSensitiveWeights",
     "EffectiveNumberWeights",
     "FocalLoss",
+    "FoldAverageClassifier",
     "InverseVarianceWeights",
     "LazyRows",
     "MinimumCostClassifier",

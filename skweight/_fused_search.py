@@ -42,6 +42,7 @@ from ._fused import FusedNetworks
 from ._grouped import NetworkSpec
 from ._progress import ComparisonProgress
 from ._search_plan import SearchPlan, fit_params
+from .fold_average import FoldAverageClassifier
 from .weighting import resolve_weighting
 
 ENGINES = ("auto", "fused", "sequential")
@@ -229,9 +230,17 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
         _set_fit_times(search.cv_results_, names, len(splits), uses, spent)
         winner = plan.pick(search).set_params(estimator=model)
         bar.advance(len(names) * len(splits))
-        bar.phase("refitting the winner")
         start = time.perf_counter()
-        search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
+        folds = None
+        if plan.final == "fold-average" and winner.strategy not in ("tuned-threshold", "constant"):
+            bar.phase("averaging the winner's fold networks")
+            folds = _fold_networks(winner, splits, keys, prepared, trained)
+            winner.classes_ = np.unique(y)
+            winner.model_ = _decide(winner, FoldAverageClassifier(folds).fit(), X, y)
+            search.best_estimator_ = winner
+        else:
+            bar.phase("refitting the winner")
+            search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
         search.refit_time_ = time.perf_counter() - start
         bar.finish()
     return search
@@ -257,6 +266,20 @@ def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
                     return candidate
     weights = {} if sample_weight is None else {"sample_weight": sample_weight}
     return candidate.fit(X, y, **weights)
+
+
+def _fold_networks(candidate: StrategyCandidate, splits, keys, prepared, trained) -> list:
+    """The candidate's network of every split, fitted estimators (preprocessing included)."""
+    name = candidate.strategy
+    weighting = None if name in BASELINES else candidate.strategies[name]
+    where = {i: (fused, j) for fused, index in trained for j, i in enumerate(index)}
+    position = {key: i for i, key in enumerate(keys)}
+    fitted = []
+    for train, _ in splits:
+        i = position[_key(weighting, train)]
+        fused, j = where[i]
+        fitted.append(install_network(prepared[i], fused.weights(j)))
+    return fitted
 
 
 def _decide(candidate: StrategyCandidate, fitted, X, y):

@@ -44,6 +44,9 @@ class SearchPlan:
         Keeps the out-of-fold probabilities that ``finish`` reads.
     finish : callable
         ``finish(search) -> {name: decision}``: adds the out-of-fold candidates to the search.
+    final : str
+        ``"refit"`` (the winner trained anew on every row) or ``"fold-average"`` (the winner's
+        fold networks averaged; the fused engine).
     """
 
     names: list[str]
@@ -55,6 +58,7 @@ class SearchPlan:
     splits: list
     recorder: ProbaRecorder | None
     finish: Callable[[GridSearchCV], dict[str, Any]]
+    final: str = "refit"
 
     def candidate(self, estimator, verbose: int = 0) -> StrategyCandidate:
         """The search's candidate template around ``estimator``."""

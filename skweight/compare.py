@@ -80,6 +80,7 @@ def compare_weightings(
     random_state: int | None = None,
     engine: str = "auto",
     calibration: str | None = "auto",
+    final: str = "refit",
 ) -> ComparisonResult:
     """Cross-validate weighting strategies and cost-aware baselines; pick the cheapest.
 
@@ -167,6 +168,12 @@ def compare_weightings(
         ``"calibrated-cost-decision"`` (``skweight.calibration``): Platt
         scaling (binary), temperature scaling, or ``"auto"`` (Platt for two classes,
         temperature for more). None leaves that baseline out.
+    final : str
+        ``"refit"`` (the default): the winner trained anew on every row. ``"fold-average"``
+        (fused engine only): the winner's networks of every fold, already trained, averaged
+        (``skweight.fold_average.FoldAverageClassifier``, inside the winner's decision): no
+        refit, and a prediction costs one network's per fold (10 at the default ``cv`` and
+        ``n_repeats``). The tuned threshold and the constant are refitted either way.
 
     Returns
     -------
@@ -183,6 +190,7 @@ def compare_weightings(
             baselines, cv, n_repeats, selection, sample_weight, random_state, calibration,
         )  # fmt: skip
         chosen, why = choose_engine(engine, estimator, n_jobs)
+        _check_final(final, chosen, why)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(str(exc)) from exc
     names, matrix, classes = setup.names, setup.matrix, setup.classes
@@ -231,7 +239,7 @@ def compare_weightings(
         )  # fmt: skip
 
     plan = SearchPlan(setup.searched, setup.strategies, matrix, threshold_cv, scorers, rule,
-                      splits, recorder, finish)  # fmt: skip
+                      splits, recorder, finish, final)  # fmt: skip
     search = None
     if chosen == "fused":
         if verbose:
@@ -239,8 +247,8 @@ def compare_weightings(
         try:
             search = fused_search(model, X, y, sample_weight, plan, verbose=verbose)
         except NotFusableError as exc:
-            if engine == "fused":
-                raise InvalidParameterError(f"engine='fused': {exc}.") from exc
+            if engine == "fused" or final != "refit":
+                raise InvalidParameterError(f"engine={engine!r}, final={final!r}: {exc}.") from exc
             chosen, why = "sequential", str(exc)
     if search is None:
         if verbose:
@@ -254,3 +262,17 @@ def compare_weightings(
         dense=setup.dense, decisions=search.decisions_, splits=splits,
         oof_proba=None if recorder is None else recorder.fold_proba("cost-decision"),
     )  # fmt: skip
+
+
+#: The final models ``compare_weightings(final=...)`` makes of the winner.
+FINALS = ("refit", "fold-average")
+
+
+def _check_final(final: str, engine: str, why: str) -> None:
+    if final not in FINALS:
+        raise ValueError(f"final must be one of {list(FINALS)}; got {final!r}.")
+    if final == "fold-average" and engine != "fused":
+        raise ValueError(
+            f"final='fold-average' averages the fused engine's fold networks, and this "
+            f"comparison runs on the sequential engine ({why})."
+        )

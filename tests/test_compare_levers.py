@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-from skweight import MinimumCostClassifier, WeightedKerasClassifier, compare_weightings
+from skweight import (
+    FoldAverageClassifier,
+    MinimumCostClassifier,
+    WeightedKerasClassifier,
+    compare_weightings,
+)
 from skweight._candidate import StrategyCandidate
 from skweight._oof_decisions import _pool, cost_optimal_threshold
 from skweight._params import InvalidParameterError
@@ -196,6 +201,41 @@ def test_processes_leave_the_out_of_fold_baselines_out(binary_data, fast_setting
             engine="sequential", n_jobs=2,
         )  # fmt: skip
     assert list(result.table.index) == ["cost-decision"] and not result.decisions
+
+
+# ------------------------------------------------------------------------------ CV bagging
+def test_fold_average_is_the_mean_of_the_networks_the_folds_trained(binary_data, fast_settings):
+    """final='fold-average': no refit; the winner's network of each fold (the same network an
+    ordinary fit on that fold's training rows gives, without shuffling), averaged."""
+    X, y = binary_data
+    settings = {**fast_settings, "shuffle": False}
+    result = compare_weightings(
+        WeightedKerasClassifier(**settings), X, y, strategies=["balanced"],
+        baselines=["cost-decision"], fp_cost=1, fn_cost=5, cv=2, n_repeats=2, verbose=0,
+        random_state=0, final="fold-average",
+    )  # fmt: skip
+    model = result.best_estimator_
+    average = model.estimator_.estimator if result.best_strategy_ == "cost-decision" else model
+    assert isinstance(average, FoldAverageClassifier) and average.n_estimators_ == 4
+    members = [e.predict_proba(X) for e in average.estimators]
+    np.testing.assert_allclose(model.predict_proba(X), np.mean(members, axis=0), atol=1e-12)
+    train, _ = result.splits[3]
+    weighting = None if result.best_strategy_ == "cost-decision" else "balanced"
+    alone = WeightedKerasClassifier(**settings, weighting=weighting).fit(X[train], y[train])
+    np.testing.assert_allclose(members[3], alone.predict_proba(X), atol=1e-5)
+
+
+def test_fold_average_refuses_bad_input(binary_data, fast_settings):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="at least one fitted classifier"):
+        FoldAverageClassifier([]).fit()
+    with pytest.raises(TypeError, match="no predict_proba"):
+        FoldAverageClassifier([object()]).fit()
+    model = WeightedKerasClassifier(**fast_settings)
+    with pytest.raises(InvalidParameterError, match="final must be one of"):
+        compare_weightings(model, X, y, final="bagging")
+    with pytest.raises(InvalidParameterError, match="final='fold-average' averages the fused"):
+        compare_weightings(model, X, y, final="fold-average", engine="sequential")
 
 
 # ------------------------------------------------------------------------------------ bad input
