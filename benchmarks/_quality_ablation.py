@@ -20,7 +20,10 @@ CONSTANT = "constant"
 PLATT = "calibrated-cost-decision"
 TEMPERATURE = "calibrated-cost-decision (temperature)"
 OOF_THRESHOLD = "oof-threshold"
-LEVERS = (CONSTANT, PLATT, TEMPERATURE, OOF_THRESHOLD)
+LOGIT_ADJUSTED = "logit-adjusted cost decision"
+LEVERS = (CONSTANT, PLATT, TEMPERATURE, OOF_THRESHOLD, LOGIT_ADJUSTED)
+#: Strengths ``tau`` of the post-hoc logit adjustment, chosen out-of-fold by cost.
+TAUS = np.round(np.arange(0.0, 2.01, 0.25), 2)
 
 #: Each variant: the lever rows it keeps, whether the constant is a floor, rank overrides and
 #: rows it drops besides the levers.
@@ -31,6 +34,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "+ calibrated, Platt": {"keep": (PLATT,)},
     "+ calibrated, temperature": {"keep": (TEMPERATURE,)},
     "+ oof-threshold": {"keep": (OOF_THRESHOLD,)},
+    "+ logit adjustment (tau out-of-fold)": {"keep": (LOGIT_ADJUSTED,)},
+    "all + logit adjustment": {
+        "keep": (CONSTANT, PLATT, OOF_THRESHOLD, LOGIT_ADJUSTED),
+        "floor": True,
+    },
     "all (Platt, floor)": {"keep": (CONSTANT, PLATT, OOF_THRESHOLD), "floor": True},
     "all - constant": {"keep": (PLATT, OOF_THRESHOLD)},
     "all - calibrated": {"keep": (CONSTANT, OOF_THRESHOLD), "floor": True},
@@ -69,7 +77,45 @@ def extra_rows(result, y_tr) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         PLATT, result.oof_proba, result.splits, y_index, None, matrix, classes, "temperature"
     )
     costs = fold_costs_of(decided, result.splits, y_index, matrix, classes)
-    return {TEMPERATURE: costs}, {TEMPERATURE: final}
+    adjusted, tau = logit_adjusted_costs(result, y_index)
+    return {TEMPERATURE: costs, LOGIT_ADJUSTED: adjusted}, {TEMPERATURE: final, LOGIT_ADJUSTED: tau}
+
+
+def logit_adjust(proba, prior, tau: float) -> np.ndarray:
+    """Post-hoc logit adjustment (Menon et al., 2021): ``softmax(log p - tau * log prior)``."""
+    logits = np.log(np.clip(proba, 1e-12, 1.0)) - tau * np.log(prior)
+    logits -= logits.max(axis=1, keepdims=True)
+    out = np.exp(logits)
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def _best_tau(proba, y_index, prior, matrix) -> float:
+    from skweight.decision import minimum_cost_predict
+
+    totals = [
+        matrix[y_index, minimum_cost_predict(logit_adjust(proba, prior, t), matrix)].sum()
+        for t in TAUS
+    ]
+    return float(TAUS[int(np.argmin(totals))])  # ties: the weakest adjustment
+
+
+def logit_adjusted_costs(result, y_index) -> tuple[np.ndarray, float]:
+    """Fold costs of the cost decision on logit-adjusted probabilities, ``tau`` chosen on the
+    other folds' out-of-fold rows by cost (cross-fitted as the library's out-of-fold
+    baselines), and the ``tau`` chosen on every out-of-fold row."""
+    from skweight._oof_decisions import _pool
+    from skweight.decision import minimum_cost_predict
+
+    matrix, folds, splits = result.cost_matrix, result.oof_proba, result.splits
+    prior = np.bincount(y_index, minlength=matrix.shape[0]) / len(y_index)
+    costs = []
+    for s, (_, test) in enumerate(splits):
+        proba, target, _ = _pool(folds, splits, y_index, None, exclude=test)
+        tau = _best_tau(proba, target, prior, matrix)
+        pred = minimum_cost_predict(logit_adjust(folds[s], prior, tau), matrix)
+        costs.append(matrix[y_index[test], pred].mean())
+    proba, target, _ = _pool(folds, splits, y_index, None, exclude=None)
+    return np.array(costs), _best_tau(proba, target, prior, matrix)
 
 
 def variant_picks(result, rows: dict[str, np.ndarray]) -> dict[str, str]:
@@ -79,7 +125,7 @@ def variant_picks(result, rows: dict[str, np.ndarray]) -> dict[str, str]:
     costs = {name: result.fold_costs.loc[name].to_numpy() for name in result.fold_costs.index}
     costs.update(rows)
     ranks = result.table.simplicity.to_dict()
-    ranks[TEMPERATURE] = ranks.get(PLATT, 0)
+    ranks[TEMPERATURE] = ranks[LOGIT_ADJUSTED] = ranks.get(PLATT, 0)
     picks = {}
     for variant, spec in VARIANTS.items():
         names = [

@@ -64,7 +64,8 @@ def set_entry(info: dict[str, Any], rows: list[dict[str, Any]], methods) -> dict
 def check_same_protocol(old_cfg: dict[str, Any], new_cfg: dict[str, Any]) -> None:
     """Raise ValueError unless two quality configurations differ only in their data sets."""
     keys = ("outer_cv", "inner_cv", "hidden", "epochs", "methods", "fn_cost", "fp_cost")
-    keys += ("compare_strategies", "compare_baselines", "peers", "ablation", *COMPARE_KEYS)
+    keys += ("compare_strategies", "compare_baselines", "peers", "ablation", "final")
+    keys += COMPARE_KEYS
     differing = [k for k in keys if old_cfg.get(k) != new_cfg.get(k)]
     if differing:
         raise ValueError(f"cannot merge quality runs whose protocols differ in {differing}")

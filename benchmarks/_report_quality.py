@@ -40,7 +40,9 @@ def _protocol(cfg: dict[str, Any]) -> str:
     compare = (
         f"`compare_weightings(cv={value('compare_cv', '5')}, "
         f"n_repeats={value('compare_repeats', '2')}, "
-        f"threshold_cv={value('compare_threshold_cv', '3')})`"
+        f"threshold_cv={value('compare_threshold_cv', '3')}"
+        + (f", final={cfg['final']!r}" if cfg.get("final") else "")
+        + ")`"
     )
     defaults = all(cfg.get(k) is None for k in ("compare_cv", "compare_repeats"))
     strategies = cfg.get("compare_strategies")

@@ -117,6 +117,8 @@ def _compare(estimator, X, y, cfg):
             kwargs["strategies"] = _strategies(cfg["compare_strategies"])
         if cfg.get("compare_baselines"):
             kwargs["baselines"] = cfg["compare_baselines"]
+        if cfg.get("final"):
+            kwargs["final"] = cfg["final"]
         result = compare(
             estimator, X, y, fp_cost=cfg["fp_cost"], fn_cost=cfg["fn_cost"], n_jobs=None,
             random_state=0, verbose=0, **kwargs,
@@ -232,13 +234,23 @@ def _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te) -> dict[str, An
     """Each variant's pick and its held-out cost (candidates refitted here when needed)."""
     from sklearn.base import clone
 
-    from benchmarks._quality_ablation import extra_rows, variant_picks
+    from benchmarks._quality_ablation import (
+        LOGIT_ADJUSTED,
+        TEMPERATURE,
+        extra_rows,
+        logit_adjust,
+        variant_picks,
+    )
     from skweight.compare import default_strategies
     from skweight.decision import minimum_cost_predict
 
     rows, decisions = extra_rows(result, y_tr)
-    for name, decision in decisions.items():
-        held[name] = minimum_cost_predict(decision.transform(proba), result.cost_matrix)
+    held[TEMPERATURE] = minimum_cost_predict(
+        decisions[TEMPERATURE].transform(proba), result.cost_matrix
+    )
+    prior = np.bincount(y_tr, minlength=2) / len(y_tr)
+    adjusted = logit_adjust(proba, prior, decisions[LOGIT_ADJUSTED])
+    held[LOGIT_ADJUSTED] = minimum_cost_predict(adjusted, result.cost_matrix)
     picks = variant_picks(result, rows)
     strategies = default_strategies(result.cost_matrix, 0)
     for name in set(picks.values()) - set(held):

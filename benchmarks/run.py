@@ -279,6 +279,11 @@ def main(argv=None) -> dict:
         help="quality: compare_weightings with cv=3, n_repeats=1 instead of its defaults",
     )
     parser.add_argument(
+        "--quality-final",
+        choices=["refit", "fold-average"],
+        help="quality: the final model of compare_weightings (default: its own, refit)",
+    )
+    parser.add_argument(
         "--fresh-quality",
         action="store_true",
         help="with --merge: start the quality section anew (a changed protocol)",
@@ -333,6 +338,8 @@ def main(argv=None) -> dict:
             cfg["datasets"] = args.datasets or cfg["datasets"] or bench_quality.DATASETS
             if args.quality_reduced:
                 cfg.update(_REDUCED)
+            if args.quality_final:
+                cfg["final"] = args.quality_final
         if merge_quality:  # before the run, not after an hour of it
             bench_quality.check_same_protocol(results["sections"]["quality"]["config"], cfg)
         section_results = modules[section].run(cfg)
