@@ -2,26 +2,34 @@
 
 Protocol: features standardised (scaler fitted on each outer training part), outer stratified
 5-fold (shuffle, ``random_state=0``), cost ``fn_cost`` per false negative and ``fp_cost`` per
-false positive, expected cost = total cost / rows. Methods, all on the same network:
+false positive, expected cost = total cost / rows. Methods on the same network:
 
 * ``none``: no weighting, threshold 0.5;
 * ``balanced``: ``weighting="balanced"``;
 * ``cost_implied_threshold``: the unweighted network, threshold ``fp / (fp + fn)``;
 * ``tuned_threshold``: ``TunedThresholdClassifierCV`` on the unweighted network, cost scorer;
+* ``calibrated_cost`` and ``oof_threshold``: the unweighted network with the Platt calibration
+  (then the cost threshold) or the threshold that ``compare_weightings`` fitted on its
+  out-of-fold probabilities;
+* ``constant_decision``: ``skweight.ConstantCostClassifier`` fitted on the training part;
 * ``picked``: the strategy ``skweight.compare_weightings`` picks (inner CV), predicted with its
   ``best_estimator_``. When ``compare_weightings`` is not in skweight yet, a
   ``GridSearchCV`` over strategies with the cost scorer stands in and is labelled so.
 
-Each cost is normalised by the cost of the best constant predictor on the same fold.
+and the peer recipes of ``benchmarks._quality_peers`` (scikit-learn models), and, with
+``cfg["ablation"]``, the levers of ``compare_weightings`` on and off
+(``benchmarks._quality_ablation``). Each cost is normalised by the cost of the best constant
+predictor on the same test fold.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 from typing import Any
 
 import numpy as np
+
+from benchmarks._quality_summary import COMPARE_KEYS, check_same_protocol, set_entry, summarise
 
 #: The 16 KEEL sets of the reference protocol, in increasing imbalance within each group.
 DATASETS = [
@@ -42,7 +50,19 @@ DATASETS = [
     "yeast5",
     "winequality_red_8_vs_6_7",
 ]
-METHODS = ["none", "balanced", "cost_implied_threshold", "tuned_threshold", "picked"]
+#: The network's methods (``picked`` last); the peers' come from ``_quality_peers``.
+METHODS = [
+    "none",
+    "balanced",
+    "cost_implied_threshold",
+    "tuned_threshold",
+    "calibrated_cost",
+    "oof_threshold",
+    "constant_decision",
+    "picked",
+]
+#: The library methods that come from the comparison (only with ``picked``).
+FROM_COMPARISON = ("calibrated_cost", "oof_threshold")
 
 
 def load(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +101,8 @@ def _strategies(names: list[str]) -> dict[str, Any]:
 
 
 def _compare(estimator, X, y, cfg):
-    """Call ``skweight.compare_weightings`` (or the stand-in) and return (estimator, label)."""
+    """Call ``skweight.compare_weightings`` (or the stand-in); (result or None, estimator,
+    label)."""
     from sklearn.metrics import make_scorer
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
@@ -89,24 +110,27 @@ def _compare(estimator, X, y, cfg):
 
     compare = getattr(skweight, "compare_weightings", None)
     if compare is not None:
-        kwargs = dict(cv=cfg["inner_cv"], n_jobs=None, random_state=0)
-        costs = dict(fp_cost=cfg["fp_cost"], fn_cost=cfg["fn_cost"])
-        try:  # the landed signature: also repeats, threshold folds and verbosity
-            extra = dict(n_repeats=cfg["compare_repeats"], threshold_cv=cfg["inner_cv"], verbose=0)
-            if cfg.get("compare_strategies"):
-                extra["strategies"] = _strategies(cfg["compare_strategies"])
-                extra["baselines"] = cfg["compare_baselines"]
-            result = compare(estimator, X, y, **costs, **kwargs, **extra)
-        except TypeError:  # the planned, smaller signature
-            result = compare(estimator, X, y, **costs, **kwargs)
-        return result.best_estimator_, str(result.best_strategy_)
+        names = {"compare_cv": "cv", "compare_repeats": "n_repeats"}
+        names["compare_threshold_cv"] = "threshold_cv"
+        kwargs = {names[k]: cfg[k] for k in COMPARE_KEYS if cfg.get(k) is not None}
+        if cfg.get("compare_strategies"):
+            kwargs["strategies"] = _strategies(cfg["compare_strategies"])
+        if cfg.get("compare_baselines"):
+            kwargs["baselines"] = cfg["compare_baselines"]
+        if cfg.get("final"):
+            kwargs["final"] = cfg["final"]
+        result = compare(
+            estimator, X, y, fp_cost=cfg["fp_cost"], fn_cost=cfg["fn_cost"], n_jobs=None,
+            random_state=0, verbose=0, **kwargs,
+        )  # fmt: skip
+        return result, result.best_estimator_, str(result.best_strategy_)
     scorer = make_scorer(
         expected_cost, greater_is_better=False, fn_cost=cfg["fn_cost"], fp_cost=cfg["fp_cost"]
     )
     grid = [None, "balanced", {1: cfg["fn_cost"] / cfg["fp_cost"]}]
     cv = StratifiedKFold(cfg["inner_cv"], shuffle=True, random_state=0)
     search = GridSearchCV(estimator, {"weighting": grid}, scoring=scorer, cv=cv).fit(X, y)
-    return search.best_estimator_, "stand-in " + repr(search.best_params_["weighting"])
+    return None, search.best_estimator_, "stand-in " + repr(search.best_params_["weighting"])
 
 
 def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -114,12 +138,20 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     from benchmarks._common import silence_keras
 
     silence_keras()
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(cfg.get("threads")):
+        return _fold(name, fold, cfg)
+
+
+def _fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     from sklearn.base import clone
     from sklearn.metrics import make_scorer
     from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
     from sklearn.preprocessing import StandardScaler
 
-    from skweight import WeightedKerasClassifier
+    from benchmarks._quality_peers import peer_predictions
+    from skweight import ConstantCostClassifier, WeightedKerasClassifier
 
     started = time.perf_counter()
     X, y = load(name)
@@ -129,6 +161,7 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     X_tr, X_te = scaler.transform(X[train]), scaler.transform(X[test])
     y_tr, y_te = y[train], y[test]
     fn_cost, fp_cost = cfg["fn_cost"], cfg["fp_cost"]
+    threshold = fp_cost / (fp_cost + fn_cost)
     base = WeightedKerasClassifier(
         hidden_layer_sizes=tuple(cfg["hidden"]),
         epochs=cfg["epochs"],
@@ -139,13 +172,13 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     def cost(pred):
         return expected_cost(y_te, pred, fn_cost, fp_cost)
 
-    costs, picked = {}, None
+    # held-out predictions of the comparison's candidates, by candidate name
     plain = clone(base).fit(X_tr, y_tr)
-    costs["none"] = cost(plain.predict(X_te))
-    threshold = fp_cost / (fp_cost + fn_cost)
-    costs["cost_implied_threshold"] = cost(plain.predict_proba(X_te)[:, 1] >= threshold)
-    costs["balanced"] = cost(
-        clone(base).set_params(weighting="balanced").fit(X_tr, y_tr).predict(X_te)
+    proba = plain.predict_proba(X_te)
+    held = {"none": plain.predict(X_te), "cost-decision": proba[:, 1] >= threshold}
+    held["balanced"] = clone(base).set_params(weighting="balanced").fit(X_tr, y_tr).predict(X_te)
+    held["constant"] = (
+        ConstantCostClassifier(fp_cost=fp_cost, fn_cost=fn_cost).fit(X_tr, y_tr).predict(X_te)
     )
     if "tuned_threshold" in cfg["methods"]:
         scorer = make_scorer(
@@ -154,37 +187,108 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
         tuned = TunedThresholdClassifierCV(
             clone(base), scoring=scorer, cv=cfg["inner_cv"], random_state=0
         ).fit(X_tr, y_tr)
-        costs["tuned_threshold"] = cost(tuned.predict(X_te))
+        held["tuned-threshold"] = tuned.predict(X_te)
+    costs, picked, extra = {}, None, {}
     if "picked" in cfg["methods"]:
-        best, picked = _compare(clone(base), X_tr, y_tr, cfg)
+        compare_started = time.perf_counter()
+        result, best, picked = _compare(clone(base), X_tr, y_tr, cfg)
+        extra["compare_seconds"] = time.perf_counter() - compare_started
         costs["picked"] = cost(best.predict(X_te))
+        if result is not None:
+            _held_from_comparison(result, proba, held)
+            if cfg.get("ablation"):
+                extra["ablation"] = _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te)
+    names = {"none": "none", "balanced": "balanced", "cost_implied_threshold": "cost-decision"}
+    names |= {"tuned_threshold": "tuned-threshold", "constant_decision": "constant"}
+    names |= {"calibrated_cost": "calibrated-cost-decision", "oof_threshold": "oof-threshold"}
+    for method in cfg["methods"]:
+        if method != "picked" and names.get(method) in held:
+            costs[method] = cost(held[names[method]])
+    peers_started = time.perf_counter()
+    for method, pred in peer_predictions(cfg.get("peers", ()), X_tr, y_tr, X_te, cfg).items():
+        costs[method] = cost(pred)
+    extra["peer_seconds"] = time.perf_counter() - peers_started
     positives = int(y_te.sum())
-    print(f"  quality {name} fold {fold}: {time.perf_counter() - started:.0f}s", flush=True)
+    seconds = time.perf_counter() - started
+    print(f"  quality {name} fold {fold}: {seconds:.0f}s", flush=True)
     constant = min(fn_cost * positives, fp_cost * (len(y_te) - positives)) / len(y_te)
-    return {"name": name, "fold": fold, "costs": costs, "constant": constant, "picked": picked}
+    return {
+        "name": name, "fold": fold, "costs": costs, "constant": constant, "picked": picked,
+        "seconds": seconds, **extra,
+    }  # fmt: skip
 
 
-def _verdict(picked: list[float], other: list[float]) -> str:
-    """'win', 'tie' or 'loss' for ``picked`` vs ``other``: paired fold differences, 2 SE."""
-    diff = np.asarray(picked) - np.asarray(other)
-    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
-    if abs(diff.mean()) <= 2 * se or np.isclose(diff.mean(), 0.0):
-        return "tie"
-    return "win" if diff.mean() < 0 else "loss"
+def _held_from_comparison(result, proba, held: dict) -> None:
+    """The out-of-fold decisions the comparison fitted, applied to the unweighted network."""
+    from skweight.decision import minimum_cost_predict
+
+    for name, decision in result.decisions.items():
+        if name == "oof-threshold":
+            held[name] = proba[:, 1] >= decision
+        else:
+            calibrated = decision.transform(proba)
+            held[name] = minimum_cost_predict(calibrated, result.cost_matrix, classes=[0, 1])
+
+
+def _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te) -> dict[str, Any]:
+    """Each variant's pick and its held-out cost (candidates refitted here when needed)."""
+    from sklearn.base import clone
+
+    from benchmarks._quality_ablation import (
+        LOGIT_ADJUSTED,
+        TEMPERATURE,
+        extra_rows,
+        logit_adjust,
+        variant_picks,
+    )
+    from skweight.compare import default_strategies
+    from skweight.decision import minimum_cost_predict
+
+    rows, decisions = extra_rows(result, y_tr)
+    held[TEMPERATURE] = minimum_cost_predict(
+        decisions[TEMPERATURE].transform(proba), result.cost_matrix
+    )
+    prior = np.bincount(y_tr, minlength=2) / len(y_tr)
+    adjusted = logit_adjust(proba, prior, decisions[LOGIT_ADJUSTED])
+    held[LOGIT_ADJUSTED] = minimum_cost_predict(adjusted, result.cost_matrix)
+    picks = variant_picks(result, rows)
+    strategies = default_strategies(result.cost_matrix, 0)
+    for name in set(picks.values()) - set(held):
+        model = clone(base).set_params(weighting=strategies[name])
+        held[name] = model.fit(X_tr, y_tr).predict(X_te)
+    return {variant: {"pick": pick, "cost": cost(held[pick])} for variant, pick in picks.items()}
+
+
+def all_methods(cfg: dict[str, Any]) -> list[str]:
+    """The protocol's methods: the network's (``picked`` last of them), then the peers'."""
+    from benchmarks._quality_peers import peer_methods
+
+    ours = [m for m in METHODS if m in cfg["methods"]]
+    if "picked" not in ours:
+        ours = [m for m in ours if m not in FROM_COMPARISON]
+    return ours + peer_methods(cfg.get("peers", ()))
 
 
 def run(cfg: dict[str, Any]) -> dict[str, Any]:
     """Run the protocol over ``cfg["datasets"]``, folds in parallel with ``cfg["n_jobs"]``.
+
+    ``cfg["threads"]`` (default 1) caps the threads of each worker (BLAS, OpenMP, TensorFlow).
 
     Returns
     -------
     dict
         Per data set and method: fold costs, normalised cost (mean cost / mean constant cost)
         and its fold spread; the picked strategy per fold; win/tie/loss of ``picked`` against
-        each other method; the mean normalised cost per method over the data sets.
+        each other method; the ablation variants' picks and costs; the mean normalised cost per
+        method over the data sets; seconds per fold.
     """
+    import os
+
     from joblib import Parallel, delayed
 
+    threads = str(cfg.setdefault("threads", 1))
+    for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        os.environ[var] = threads  # inherited by the worker processes
     tasks, info = [], {}
     for name in cfg["datasets"]:
         try:
@@ -200,39 +304,31 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
             "imbalance_ratio": round((len(y) - positives) / positives, 2),
         }
         tasks += [(name, fold) for fold in range(cfg["outer_cv"])]
+    started = time.perf_counter()
     folds = Parallel(n_jobs=cfg["n_jobs"], verbose=0)(
         delayed(_one_fold)(name, fold, cfg) for name, fold in tasks
     )
-    methods = [m for m in METHODS if m in cfg["methods"]]
+    wall = time.perf_counter() - started
+    methods = all_methods(cfg)
     per_set: dict[str, Any] = {}
     for name in info:
         rows = sorted((f for f in folds if f["name"] == name), key=lambda f: f["fold"])
         if not rows:
             per_set[name] = info[name]
             continue
-        constant = [f["constant"] for f in rows]
-        entry = {**info[name], "constant_cost": statistics.mean(constant), "methods": {}}
-        for method in methods:
-            costs = [f["costs"][method] for f in rows]
-            normalised = [c / k for c, k in zip(costs, constant, strict=True)]
-            entry["methods"][method] = {
-                "fold_costs": costs,
-                "normalised": statistics.mean(costs) / statistics.mean(constant),
-                "normalised_fold_std": statistics.stdev(normalised) if len(rows) > 1 else 0.0,
-            }
-        if "picked" in methods:
-            entry["picked_per_fold"] = [f["picked"] for f in rows]
-            picked = entry["methods"]["picked"]["fold_costs"]
-            entry["picked_vs"] = {
-                m: _verdict(picked, entry["methods"][m]["fold_costs"]) for m in methods[:-1]
-            }
+        per_set[name] = set_entry(info[name], rows, methods)
         print(
             f"  quality {name}: "
-            + ", ".join(f"{m}={entry['methods'][m]['normalised']:.2f}" for m in methods),
+            + ", ".join(
+                f"{m}={per_set[name]['methods'][m]['normalised']:.2f}"
+                for m in methods
+                if m in per_set[name]["methods"]
+            ),
             flush=True,
         )
-        per_set[name] = entry
-    return summarise(per_set, cfg)
+    out = summarise(per_set, cfg)
+    out["wall_seconds"] = wall
+    return out
 
 
 def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -242,42 +338,7 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """
     check_same_protocol(old["config"], new["config"])
     per_set = {**old["datasets"], **new["datasets"]}
-    return summarise(per_set, {**new["config"], "datasets": list(per_set)})
-
-
-def check_same_protocol(old_cfg: dict[str, Any], new_cfg: dict[str, Any]) -> None:
-    """Raise ValueError unless two quality configurations differ only in their data sets."""
-    keys = ("outer_cv", "inner_cv", "hidden", "epochs", "methods", "fn_cost", "fp_cost")
-    keys += ("compare_strategies", "compare_baselines", "compare_repeats")
-    differing = [k for k in keys if old_cfg.get(k) != new_cfg.get(k)]
-    if differing:
-        raise ValueError(f"cannot merge quality runs whose protocols differ in {differing}")
-
-
-def summarise(per_set: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
-    """Mean normalised cost per method and win/tie/loss of ``picked`` over the data sets."""
-    import skweight
-
-    methods = [m for m in METHODS if m in cfg["methods"]]
-    done = [e for e in per_set.values() if "methods" in e]
-    summary = {m: statistics.mean(e["methods"][m]["normalised"] for e in done) for m in methods}
-    tally = {}
-    if "picked" in methods:
-        for m in methods[:-1]:
-            verdicts = [e["picked_vs"][m] for e in done]
-            tally[m] = {v: verdicts.count(v) for v in ("win", "tie", "loss")}
-    return {
-        "config": cfg,
-        "compare_weightings_available": hasattr(skweight, "compare_weightings"),
-        "datasets": per_set,
-        "mean_normalised_cost": summary,
-        "picked_win_tie_loss": tally,
-        "goal": "picked strategy's mean normalised cost < 0.55, never worse than the best fixed "
-        "strategy beyond fold noise",
-        "goal_met": (
-            summary.get("picked", 1.0) < 0.55
-            and all(e["picked_vs"][m] != "loss" for e in done for m in ("none", "balanced"))
-        )
-        if "picked" in methods
-        else None,
-    }
+    merged = summarise(per_set, {**new["config"], "datasets": list(per_set)})
+    merged["wall_seconds"] = old.get("wall_seconds", 0.0) + new.get("wall_seconds", 0.0)
+    merged["runs"] = old.get("runs", [old.get("wall_seconds")]) + [new.get("wall_seconds")]
+    return merged

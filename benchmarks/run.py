@@ -43,8 +43,12 @@ _QUALITY = {
     "fp_cost": 1.0,
     "outer_cv": 5,
     "batch_size": 64,
-    "methods": ["none", "balanced", "cost_implied_threshold", "tuned_threshold", "picked"],
-}
+    "methods": ["none", "balanced", "cost_implied_threshold", "tuned_threshold",
+                "calibrated_cost", "oof_threshold", "constant_decision", "picked"],
+    "threads": 1,  # per worker process
+}  # fmt: skip
+#: ``--quality-reduced``: compare_weightings with 3 folds, one repeat (a quicker first look)
+_REDUCED = {"compare_cv": 3, "compare_repeats": 1, "compare_threshold_cv": 3}
 
 _FUSED_SEARCH = {"n_rows": 4000, "n_features": 30, "hidden": [64, 64], "epochs": 5,
                  "batch_size": 32, "n_strategies": 6, "cv": 5}  # fmt: skip
@@ -136,8 +140,21 @@ CONFIGS = {
             "hidden": [8],
             "epochs": 2,
             "n_jobs": 1,
+            "compare_cv": 2,
             "compare_repeats": 1,
-            "methods": ["none", "balanced", "cost_implied_threshold"],
+            "compare_threshold_cv": 2,
+            "compare_strategies": ["none", "balanced"],
+            "methods": [
+                "none",
+                "balanced",
+                "cost_implied_threshold",
+                "constant_decision",
+                "calibrated_cost",
+                "oof_threshold",
+                "picked",
+            ],
+            "peers": ["lr"],
+            "ablation": True,
         },
     },
     "quick": {
@@ -167,13 +184,16 @@ CONFIGS = {
         "quality": {
             **_QUALITY,
             "datasets": None,  # all of bench_quality.DATASETS
-            "inner_cv": 2,
+            "inner_cv": 3,  # the tuned threshold's folds and the peers' grid searches
             "hidden": [64, 64],
             "epochs": 30,
             "n_jobs": 2,
-            "compare_repeats": 1,
-            "compare_strategies": ["none", "balanced", "oversample"],
-            "compare_baselines": ["cost-decision"],
+            # compare_weightings at its defaults: 5 folds, 2 repeats, every default candidate
+            "compare_cv": None,
+            "compare_repeats": None,
+            "compare_threshold_cv": None,
+            "peers": ["lr", "mlp", "hgb"],
+            "ablation": True,
         },
     },
     "full": {
@@ -216,7 +236,11 @@ CONFIGS = {
             "hidden": [64, 64],
             "epochs": 50,
             "n_jobs": 2,
-            "compare_repeats": 2,
+            "compare_cv": None,
+            "compare_repeats": None,
+            "compare_threshold_cv": None,
+            "peers": ["lr", "mlp", "hgb"],
+            "ablation": True,
         },
     },
 }
@@ -249,6 +273,21 @@ def main(argv=None) -> dict:
         help="keep the other sections of an existing results.json (and its quality data sets)",
     )
     parser.add_argument("--datasets", nargs="+", help="KEEL data sets for the quality section")
+    parser.add_argument(
+        "--quality-reduced",
+        action="store_true",
+        help="quality: compare_weightings with cv=3, n_repeats=1 instead of its defaults",
+    )
+    parser.add_argument(
+        "--quality-final",
+        choices=["refit", "fold-average"],
+        help="quality: the final model of compare_weightings (default: its own, refit)",
+    )
+    parser.add_argument(
+        "--fresh-quality",
+        action="store_true",
+        help="with --merge: start the quality section anew (a changed protocol)",
+    )
     args = parser.parse_args(argv)
     mode = args.mode or "quick"
     sections = args.sections or [s for s in SECTIONS if s != "gpu" or args.gpu]
@@ -294,8 +333,13 @@ def main(argv=None) -> dict:
             continue
         cfg = dict(CONFIGS[mode][section])
         merge_quality = section == "quality" and args.merge and "quality" in results["sections"]
+        merge_quality = merge_quality and not args.fresh_quality
         if section == "quality":
             cfg["datasets"] = args.datasets or cfg["datasets"] or bench_quality.DATASETS
+            if args.quality_reduced:
+                cfg.update(_REDUCED)
+            if args.quality_final:
+                cfg["final"] = args.quality_final
         if merge_quality:  # before the run, not after an hour of it
             bench_quality.check_same_protocol(results["sections"]["quality"]["config"], cfg)
         section_results = modules[section].run(cfg)

@@ -3,8 +3,10 @@
 from ._quiet import silence_retracing_warning
 from .classifier import WeightedKerasClassifier
 from .compare import compare_weightings
+from .constant import ConstantCostClassifier
 from .cost import expected_cost, make_cost_scorer
 from .decision import MinimumCostClassifier, cost_threshold, minimum_cost_predict
+from .fold_average import FoldAverageClassifier
 from .multi_io import MultiInput, MultiOutput
 from .regressor import WeightedKerasRegressor
 from .result import ComparisonResult
@@ -28,9 +30,11 @@ silence_retracing_warning()
 __all__ = [
     "ClassWeights",
     "ComparisonResult",
+    "ConstantCostClassifier",
     "CostSensitiveWeights",
     "EffectiveNumberWeights",
     "FocalLoss",
+    "FoldAverageClassifier",
     "InverseVarianceWeights",
     "LazyRows",
     "MinimumCostClassifier",

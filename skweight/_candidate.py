@@ -2,7 +2,10 @@
 
 ``StrategyCandidate(estimator, strategy=name)`` trains ``estimator`` the ``name`` way: with a
 weighting strategy, or unweighted and deciding by minimum expected cost, or unweighted with a
-threshold tuned by ``TunedThresholdClassifierCV``.
+threshold tuned by ``TunedThresholdClassifierCV``; or it fits the cheapest constant decision.
+The candidates tuned on out-of-fold probabilities (``skweight._oof_decisions``) are scored
+after the search; refitted, they are the unweighted estimator with the calibration or threshold
+given as ``decision``.
 """
 
 from __future__ import annotations
@@ -12,19 +15,30 @@ import time
 import numpy as np
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.model_selection import TunedThresholdClassifierCV
+from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
 from . import _progress
 from ._compare_dense import check_dense_target, target_classes
+from .constant import ConstantCostClassifier
 from .cost import make_cost_scorer
 from .decision import MinimumCostClassifier
 
 #: Candidates that train without weighting and act on the decision instead, with their
-#: simplicity ranks: deciding by cost changes nothing in training and has no fitted knob; a tuned
-#: threshold fits one number (the plain model, rank 1, ignores costs).
-BASELINE_SIMPLICITY = {"cost-decision": 0, "tuned-threshold": 2}
+#: simplicity ranks: deciding by cost changes nothing in training and has no fitted knob; a
+#: calibration or a tuned threshold fits a number or two (the plain model, rank 1, ignores
+#: costs). The constant decision trains nothing; it ranks last, and ``compare_weightings``
+#: picks it whenever the pick of the one-standard-error rule costs more than it.
+BASELINE_SIMPLICITY = {
+    "cost-decision": 0,
+    "calibrated-cost-decision": 0,
+    "tuned-threshold": 2,
+    "oof-threshold": 2,
+    "constant": 99,
+}
 BASELINES = tuple(BASELINE_SIMPLICITY)
+#: Baselines tuned on the out-of-fold probabilities of ``"cost-decision"`` after the search.
+OOF_BASELINES = ("calibrated-cost-decision", "oof-threshold")
 
 
 def weighting_param(estimator) -> str:
@@ -48,8 +62,11 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     estimator : classifier with a ``weighting`` parameter
     strategy : str
         A key of ``strategies``, ``"cost-decision"`` (unweighted, then
-        ``skweight.decision.MinimumCostClassifier``) or ``"tuned-threshold"``
-        (unweighted, in ``TunedThresholdClassifierCV`` scored by cost).
+        ``skweight.decision.MinimumCostClassifier``), ``"tuned-threshold"`` (unweighted, in
+        ``TunedThresholdClassifierCV`` scored by cost), ``"constant"``
+        (``skweight.constant.ConstantCostClassifier``), or, with ``decision``,
+        ``"calibrated-cost-decision"`` (a ``MinimumCostClassifier`` with that calibrator) or
+        ``"oof-threshold"`` (a ``FixedThresholdClassifier`` at that threshold).
     strategies : dict
         ``{name: weighting value}``.
     cost_matrix : ndarray
@@ -58,6 +75,11 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Folds of the threshold tuning.
     verbose : int
         Print one line per fit when > 0 and there is no ``progress`` bar to advance.
+    decision : calibrator, float or None
+        The fitted calibrator or the threshold of an out-of-fold candidate.
+    recorder : skweight._oof_decisions.ProbaRecorder or None
+        Keeps the test-fold probabilities of the candidates it records (``fit`` then needs
+        ``rows``, the numbers of the training rows).
     progress : str or None
         Token of the comparison's progress bar (``skweight._progress.register``); each fit
         advances it by one.
@@ -65,7 +87,7 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(
         self, estimator, strategy="none", strategies=None, cost_matrix=None, threshold_cv=3,
-        verbose=0, progress=None,
+        verbose=0, decision=None, recorder=None, progress=None,
     ):  # fmt: skip
         self.estimator = estimator
         self.strategy = strategy
@@ -73,27 +95,51 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.cost_matrix = cost_matrix
         self.threshold_cv = threshold_cv
         self.verbose = verbose
+        self.decision = decision
+        self.recorder = recorder
         self.progress = progress
 
     def _build(self, classes: np.ndarray):
+        if self.strategy == "constant":
+            return ConstantCostClassifier(cost_matrix=self.cost_matrix, labels=classes)
         model = clone(self.estimator)
         param = weighting_param(model)
         strategies = self.strategies or {}
         if self.strategy in BASELINES:
             model.set_params(**{param: None})
-            if self.strategy == "cost-decision":
-                return MinimumCostClassifier(model, cost_matrix=self.cost_matrix, labels=classes)
-            scorer = make_cost_scorer(self.cost_matrix, labels=classes)
-            return TunedThresholdClassifierCV(model, scoring=scorer, cv=self.threshold_cv)
+            return self.decide(model, classes)
         if self.strategy not in strategies:
             raise ValueError(
                 f"strategy={self.strategy!r} is not one of {list(strategies) + list(BASELINES)}."
             )
         return model.set_params(**{param: strategies[self.strategy]})
 
-    def fit(self, X, y, sample_weight=None):
-        """Build the candidate model and fit it."""
+    def decide(self, model, classes: np.ndarray):
+        """The baseline's decision around the unweighted ``model`` (fitted or not)."""
+        if self.strategy in OOF_BASELINES and self.decision is None:
+            raise ValueError(
+                f"strategy={self.strategy!r} is tuned on out-of-fold probabilities after the "
+                "search; fitting it needs its decision (a calibrator or threshold)."
+            )
+        if self.strategy == "cost-decision":
+            return MinimumCostClassifier(model, cost_matrix=self.cost_matrix, labels=classes)
+        if self.strategy == "calibrated-cost-decision":
+            return MinimumCostClassifier(
+                model, cost_matrix=self.cost_matrix, labels=classes, calibrator=self.decision
+            )
+        if self.strategy == "oof-threshold":
+            return FixedThresholdClassifier(
+                model, threshold=float(self.decision), pos_label=classes[1],
+                response_method="predict_proba",
+            )  # fmt: skip
+        scorer = make_cost_scorer(self.cost_matrix, labels=classes)
+        return TunedThresholdClassifierCV(model, scoring=scorer, cv=self.threshold_cv)
+
+    def fit(self, X, y, sample_weight=None, rows=None):
+        """Build the candidate model and fit it (``rows``: the training rows' numbers, for the
+        recorder)."""
         start = time.perf_counter()
+        self.split_ = None if self.recorder is None else self.recorder.split_of(self.strategy, rows)
         # a dense target's classes are its elements' labels, without the estimator's ignore_label
         self.classes_ = target_classes(y, check_dense_target(self.estimator, y)[1])
         model = self._build(self.classes_)
@@ -124,7 +170,10 @@ class StrategyCandidate(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Class probabilities of the fitted candidate."""
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(X)
+        proba = self.model_.predict_proba(X)
+        if getattr(self, "split_", None) is not None:
+            self.recorder.record(self.strategy, self.split_, proba)
+        return proba
 
 
 def _request_sample_weight(estimator) -> None:

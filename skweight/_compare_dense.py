@@ -88,7 +88,10 @@ def dense_note(left_out: bool) -> str:
         "by each row's rarest class"
     )
     if left_out:
-        note += "; baseline 'tuned-threshold' left out (it needs one label per row)"
+        note += (
+            "; baselines 'tuned-threshold', 'calibrated-cost-decision', 'oof-threshold' and "
+            "'constant' left out (they need one label per row)"
+        )
     return note
 
 

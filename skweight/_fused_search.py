@@ -41,8 +41,8 @@ from ._fusable import (
 from ._fused import FusedNetworks
 from ._grouped import NetworkSpec
 from ._progress import ComparisonProgress
-from ._selection import OneStandardErrorRule
-from .decision import MinimumCostClassifier
+from ._search_plan import SearchPlan, fit_params
+from .fold_average import FoldAverageClassifier
 from .weighting import resolve_weighting
 
 ENGINES = ("auto", "fused", "sequential")
@@ -149,6 +149,9 @@ def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
 
     for s, (train, _) in enumerate(splits):
         for name in names:
+            if name == "constant":  # no network
+                uses[(name, s)] = []
+                continue
             weighting = None if name in BASELINES else strategies[name]
             keys = [need(weighting, train)]
             if name == "tuned-threshold":  # TunedThresholdClassifierCV's inner folds
@@ -171,11 +174,7 @@ def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, 
     ]  # fmt: skip
 
 
-def fused_search(
-    model, X, y, sample_weight, *, names: list[str], strategies: dict[str, Any],
-    cost_matrix: np.ndarray, threshold_cv: int, scorers: dict, rule: OneStandardErrorRule,
-    splits: list, verbose: int,
-) -> GridSearchCV:  # fmt: skip
+def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) -> GridSearchCV:
     """Run the comparison's search with every network trained in one pass.
 
     Returns
@@ -183,14 +182,17 @@ def fused_search(
     GridSearchCV
         Fitted on row numbers over ``TrainedLookup`` candidates: ``cv_results_`` as the
         sequential engine's (``mean_fit_time`` is each candidate's share of the fused training),
-        ``best_index_`` chosen by ``rule`` and ``best_estimator_`` the winner refitted on all
-        rows by an ordinary fit of ``model``.
+        the out-of-fold candidates added by ``plan.finish``, ``best_index_`` chosen by
+        ``plan.rule`` and ``best_estimator_`` the winner refitted on all rows by an ordinary fit
+        of ``model``.
 
     Raises
     ------
     NotFusableError
         When a strategy's loss cannot be fused (before any training).
     """
+    names, strategies, splits = plan.names, plan.strategies, plan.splits
+    threshold_cv = plan.threshold_cv
     y = np.asarray(y)
     jobs, uses = _plan(names, strategies, splits, y, threshold_cv)
     param = weighting_param(model)
@@ -221,26 +223,24 @@ def fused_search(
                     clf.prior_correction is True, member_proba(outputs, clf),
                 )  # fmt: skip
         bar.phase("scoring")
-        search = GridSearchCV(
-            StrategyCandidate(TrainedLookup(networks=networks), strategies=strategies,
-                              cost_matrix=cost_matrix, threshold_cv=threshold_cv),
-            {"strategy": names}, scoring=scorers, refit=False, cv=splits, error_score="raise",
-        )  # fmt: skip
-        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+        search = plan.search(plan.candidate(TrainedLookup(networks=networks)))
         with sklearn.config_context(enable_metadata_routing=False):
-            search.fit(np.arange(n_rows).reshape(-1, 1), y, **fit_params)
+            search.fit(np.arange(n_rows).reshape(-1, 1), y, **fit_params(n_rows, sample_weight))
         spent = dict(zip(keys, seconds, strict=True))
         _set_fit_times(search.cv_results_, names, len(splits), uses, spent)
+        winner = plan.pick(search).set_params(estimator=model)
         bar.advance(len(names) * len(splits))
-        bar.phase("refitting the winner")
-        search.best_index_ = rule(search.cv_results_)
-        search.best_params_ = search.cv_results_["params"][search.best_index_]
         start = time.perf_counter()
-        winner = StrategyCandidate(
-            model, strategy=names[search.best_index_], strategies=strategies,
-            cost_matrix=cost_matrix, threshold_cv=threshold_cv,
-        )  # fmt: skip
-        search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
+        folds = None
+        if plan.final == "fold-average" and winner.strategy not in ("tuned-threshold", "constant"):
+            bar.phase("averaging the winner's fold networks")
+            folds = _fold_networks(winner, splits, keys, prepared, trained)
+            winner.classes_ = np.unique(y)
+            winner.model_ = _decide(winner, FoldAverageClassifier(folds).fit(), X, y)
+            search.best_estimator_ = winner
+        else:
+            bar.phase("refitting the winner")
+            search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
         search.refit_time_ = time.perf_counter() - start
         bar.finish()
     return search
@@ -251,7 +251,7 @@ def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
     there (every candidate but the tuned threshold, whose inner folds it would need), else an
     ordinary fit."""
     name = candidate.strategy
-    if name != "tuned-threshold":
+    if name not in ("tuned-threshold", "constant"):
         weighting = None if name in BASELINES else candidate.strategies[name]
         param = weighting_param(candidate.estimator)
         estimator = clone(candidate.estimator).set_params(**{param: weighting})
@@ -264,18 +264,30 @@ def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
                     candidate.classes_ = np.unique(y)
                     candidate.model_ = _decide(candidate, fitted, X, y)
                     return candidate
-    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
-    return candidate.fit(X, y, **fit_params)
+    weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+    return candidate.fit(X, y, **weights)
+
+
+def _fold_networks(candidate: StrategyCandidate, splits, keys, prepared, trained) -> list:
+    """The candidate's network of every split, fitted estimators (preprocessing included)."""
+    name = candidate.strategy
+    weighting = None if name in BASELINES else candidate.strategies[name]
+    where = {i: (fused, j) for fused, index in trained for j, i in enumerate(index)}
+    position = {key: i for i, key in enumerate(keys)}
+    fitted = []
+    for train, _ in splits:
+        i = position[_key(weighting, train)]
+        fused, j = where[i]
+        fitted.append(install_network(prepared[i], fused.weights(j)))
+    return fitted
 
 
 def _decide(candidate: StrategyCandidate, fitted, X, y):
-    """The candidate's model around an already fitted estimator."""
-    if candidate.strategy != "cost-decision":
+    """The candidate's model around an already fitted estimator (a baseline's decision around
+    the frozen network)."""
+    if candidate.strategy not in BASELINES:
         return fitted
-    decision = MinimumCostClassifier(
-        FrozenEstimator(fitted), cost_matrix=candidate.cost_matrix, labels=candidate.classes_
-    )
-    return decision.fit(X, y)
+    return candidate.decide(FrozenEstimator(fitted), candidate.classes_).fit(X, y)
 
 
 def _final(model):
@@ -295,9 +307,10 @@ def _features(prepared: Sequence[PreparedFit], rows: Sequence[bytes], X) -> list
 
 
 def _set_fit_times(results, names, n_splits, uses, seconds) -> None:
-    """Each candidate's fit time per fold: its networks' preparation and share of training."""
-    times = np.array(
-        [[sum(seconds[k] for k in uses[(name, s)]) for s in range(n_splits)] for name in names]
-    )
-    results["mean_fit_time"] = times.mean(axis=1)
-    results["std_fit_time"] = times.std(axis=1)
+    """Each candidate's fit time per fold: its networks' preparation and share of training
+    (a candidate without a network, the constant, keeps the search's own measure)."""
+    for i, name in enumerate(names):
+        if any(uses[(name, s)] for s in range(n_splits)):
+            times = [sum(seconds[k] for k in uses[(name, s)]) for s in range(n_splits)]
+            results["mean_fit_time"][i] = np.mean(times)
+            results["std_fit_time"][i] = np.std(times)

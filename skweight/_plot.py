@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+#: The constant decision's row: drawn in the cost panel, left out of the precision-recall zoom.
+CONSTANT = "constant"
+
 
 def _figure(n_names: int, width_ratios, sharey: bool = False):
     """A figure of two panels side by side on the Agg canvas (no display, no pyplot)."""
@@ -60,7 +63,7 @@ def plot_comparison(result: Any, path=None, *, title: str | None = None):
         recall, precision = result.pr_curves[name]
         ax_pr.plot(recall, precision, styles[i % len(styles)], color=color_of[name], lw=1.6,
                    label=name)  # fmt: skip
-        if name in result.operating_points:
+        if name in result.operating_points and name != CONSTANT:
             r, p = result.operating_points[name]
             ax_pr.plot(r, p, "o", color=color_of[name], mec="black", ms=7)
     which = f"'{result.positive}'" if result.positive is not None else "micro-average"
@@ -71,9 +74,11 @@ def plot_comparison(result: Any, path=None, *, title: str | None = None):
     ax_pr.set_ylabel("precision (best at this recall or above)")
     left = _zoom_left(result)
     ax_pr.set_xlim(left, 1.01)
-    shown = [p[r >= left] for r, p in result.pr_curves.values()]
-    shown += [[p] for _, p in result.operating_points.values()]
-    low = min(float(np.min(p)) for p in shown if len(p))
+    # the constant's curve is flat at the prevalence and its decision at recall 0 or 1: left out
+    # of the zoom
+    shown = [p[r >= left] for n, (r, p) in result.pr_curves.items() if n != CONSTANT]
+    shown += [[p] for n, (_, p) in result.operating_points.items() if n != CONSTANT]
+    low = min((float(np.min(p)) for p in shown if len(p)), default=0.0)
     ax_pr.set_ylim(max(0.0, low - 0.03), 1.01)
     ax_pr.grid(alpha=0.3)
     ax_pr.legend(loc="lower left", fontsize=8)
@@ -124,9 +129,10 @@ def _finish(fig, result: Any, path, title: str | None):
 
 def _zoom_left(result: Any) -> float:
     """Left edge of the recall axis: zoom in on high recall when all decisions are there."""
-    if not result.operating_points:
+    points = [r for name, (r, _) in result.operating_points.items() if name != CONSTANT]
+    if not points:
         return 0.0
-    lowest = min(r for r, _ in result.operating_points.values())
+    lowest = min(points)
     return float(np.clip(np.floor((lowest - 0.25) * 10) / 10, 0.0, 0.8))
 
 

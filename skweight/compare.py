@@ -1,49 +1,44 @@
-"""Compare weighting strategies, and the cost-decision baseline, by cross-validated cost.
+"""Compare weighting strategies, and cost-aware baselines, by cross-validated cost.
 
 ``compare_weightings`` runs one ``GridSearchCV`` whose candidates are the weighting
 strategies (``weighting=None``, ``"balanced"``, focal loss, random over- and under-sampling,
-cost-proportional weights) and two baselines that need no weighting at all: the unweighted
-model deciding by minimum expected cost, and the unweighted model with a threshold tuned by
-``TunedThresholdClassifierCV`` (binary, one label per row). Every candidate sees the same
+cost-proportional weights) and baselines that need no weighting at all: the unweighted model
+deciding by minimum expected cost, the unweighted model with a threshold tuned by
+``TunedThresholdClassifierCV`` (binary, one label per row), and the cheapest constant decision.
+After the search, two more baselines are tuned on the out-of-fold probabilities of the
+unweighted model, with no extra fit: the cost decision on calibrated probabilities, and a
+threshold of least out-of-fold cost (``skweight._oof_decisions``). Every candidate sees the same
 repeated stratified folds (for masks: stratified by each row's rarest class). The winner is
 chosen by the one-standard-error rule: the simplest candidate whose mean cost is within one
-standard error of the lowest (see ``SIMPLICITY_ORDER``). The default candidates and their
-simplicity ranks come from the strategy registry (``skweight.weighting.registry``).
+standard error of the lowest (see ``SIMPLICITY_ORDER``), or the constant decision when that
+costs less. The default candidates and their simplicity ranks come from the strategy registry
+(``skweight.weighting.registry``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from sklearn.base import clone, is_classifier
-from sklearn.model_selection import (
-    RepeatedStratifiedKFold,
-)
-from sklearn.utils.multiclass import type_of_target
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
-from ._candidate import BASELINE_SIMPLICITY, BASELINES, StrategyCandidate, weighting_param
-from ._compare_dense import (
-    RowStrata,
-    check_dense_target,
-    dense_note,
-    dense_scorers,
-    describe_rows,
-    target_classes,
+from ._candidate import BASELINES, StrategyCandidate
+from ._compare_args import (
+    _resolve_strategies,  # noqa: F401 - tests and the command line resolve names here
+    check_arguments,
+    default_strategies,
+    simplicity_ranks,
 )
+from ._compare_dense import RowStrata, dense_scorers, describe_rows
 from ._fusable import NotFusableError
 from ._fused_search import choose_engine, fused_search
+from ._oof_decisions import ProbaRecorder, add_derived
 from ._params import InvalidParameterError
 from ._scoring import comparison_scorers
+from ._search_plan import SearchPlan, sequential_search
 from ._selection import OneStandardErrorRule
-from ._sequential_search import sequential_search
-from ._validation import check_sample_weight
-from .cost import align_cost_matrix
 from .result import ComparisonResult
-from .weighting import registered_strategies, resolve_weighting
 
 __all__ = [
     "BASELINES",
@@ -56,33 +51,10 @@ __all__ = [
 ]
 
 
-def _registered_candidates() -> list:
-    return [c for entry in registered_strategies() for c in entry.candidates]
-
-
-def simplicity_ranks() -> dict[str, int]:
-    """``{candidate name: rank}`` of the baselines and the registered default candidates."""
-    ranks = {c.name: c.simplicity for c in _registered_candidates()}
-    return dict(sorted({**BASELINE_SIMPLICITY, **ranks}.items(), key=lambda item: item[1]))
-
-
 #: The candidates from simplest to least simple; the one-standard-error rule prefers earlier
 #: ones (class weights change the loss; resampling discards or repeats rows; focal loss changes
 #: the loss per row). Strategies not listed come last, in the order given.
 SIMPLICITY_ORDER = tuple(simplicity_ranks())
-
-
-def default_strategies(cost_matrix=None, random_state=None) -> dict[str, Any]:
-    """Return the default ``{name: weighting}`` strategies, from the strategy registry.
-
-    ``cost_matrix`` (in the order of the estimator's ``classes_``) adds ``"cost-weights"``.
-    """
-    matrix = None if cost_matrix is None else np.asarray(cost_matrix, dtype=float)
-    return {
-        c.name: c.make(matrix, random_state)
-        for c in _registered_candidates()
-        if matrix is not None or not c.needs_cost
-    }
 
 
 def compare_weightings(
@@ -107,6 +79,8 @@ def compare_weightings(
     verbose: int = 1,
     random_state: int | None = None,
     engine: str = "auto",
+    calibration: str | None = "auto",
+    final: str = "refit",
 ) -> ComparisonResult:
     """Cross-validate weighting strategies and cost-aware baselines; pick the cheapest.
 
@@ -145,7 +119,17 @@ def compare_weightings(
         Binary problems: the class whose precision-recall curve and average precision are
         reported. Default: ``labels[1]`` with ``fp_cost``/``fn_cost``, else the last class.
     baselines : bool or sequence of str
-        Which of ``BASELINES`` to add; ``"tuned-threshold"`` needs a binary ``y``.
+        Which of ``BASELINES`` to add (True: every one the target can take):
+        ``"cost-decision"`` (the unweighted model deciding by minimum expected cost),
+        ``"calibrated-cost-decision"`` (the same on probabilities calibrated out-of-fold, see
+        ``calibration``), ``"tuned-threshold"`` (``TunedThresholdClassifierCV``, binary),
+        ``"oof-threshold"`` (binary: the threshold of least cost on the out-of-fold
+        probabilities) and ``"constant"`` (``skweight.constant.ConstantCostClassifier``, the
+        cheapest constant decision). The two out-of-fold baselines fit no network: they are
+        tuned on the probabilities that ``"cost-decision"``'s fold networks gave their test
+        rows, each fold's from the other folds (so they need ``"cost-decision"``, and every fit
+        in this process: the fused engine, or ``n_jobs`` None or 1). Every baseline but
+        ``"cost-decision"`` needs one label per row.
     cv : int or splitter
         An int means ``RepeatedStratifiedKFold(cv, n_repeats)``. For a dense target the
         splitter stratifies on one label per row, the rarest class among its elements (for
@@ -180,6 +164,18 @@ def compare_weightings(
         refit is trained on the fused model too (a cost decision then wraps the fitted model in
         a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit).
 
+    calibration : str or None
+        ``"auto"``, ``"platt"``, ``"temperature"`` or None: the calibration of
+        ``"calibrated-cost-decision"`` (``skweight.calibration``): Platt
+        scaling (binary), temperature scaling, or ``"auto"`` (Platt for two classes,
+        temperature for more). None leaves that baseline out.
+    final : str
+        ``"refit"`` (the default): the winner trained anew on every row. ``"fold-average"``
+        (fused engine only): the winner's networks of every fold, already trained, averaged
+        (``skweight.fold_average.FoldAverageClassifier``, inside the winner's decision): no
+        refit, and a prediction costs one network's per fold (10 at the default ``cv`` and
+        ``n_repeats``). The tuned threshold and the constant are refitted either way.
+
     Returns
     -------
     ComparisonResult
@@ -190,19 +186,19 @@ def compare_weightings(
         (a ``ValueError`` and a ``TypeError``) for any bad argument, before any fit.
     """
     try:  # every argument is checked before any fit
-        setup = _check_arguments(
+        setup = check_arguments(
             estimator, y, strategies, cost_matrix, labels, fp_cost, fn_cost, pos_label,
-            baselines, cv, n_repeats, selection, sample_weight, random_state,
+            baselines, cv, n_repeats, selection, sample_weight, random_state, calibration,
         )  # fmt: skip
         chosen, why = choose_engine(engine, estimator, n_jobs)
+        _check_final(final, chosen, why)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(str(exc)) from exc
-    names, simplicity, matrix = setup.names, setup.simplicity, setup.matrix
-    classes, positive, param = setup.classes, setup.positive, setup.param
+    names, matrix, classes = setup.names, setup.matrix, setup.classes
     sample_weight = setup.sample_weight
 
     model = clone(estimator)
-    prefix = param[: -len("weighting")]
+    prefix = setup.param[: -len("weighting")]
     own = model.get_params(deep=True)
     if random_state is not None and own.get(prefix + "random_state", 0) is None:
         model.set_params(**{prefix + "random_state": random_state})
@@ -216,11 +212,12 @@ def compare_weightings(
         else cv
     )
     if setup.dense:
-        scorers = dense_scorers(matrix, classes, positive, setup.ignore_label, scoring)
+        scorers = dense_scorers(matrix, classes, setup.positive, setup.ignore_label, scoring)
         splitter = RowStrata(splitter, classes, setup.ignore_label)
     else:
-        scorers = comparison_scorers(matrix, classes, positive, scoring)
-    rule = OneStandardErrorRule(metric, simplicity, one_se=selection == "one_se")
+        scorers = comparison_scorers(matrix, classes, setup.positive, scoring)
+    floor = "constant" if "constant" in names else None
+    rule = OneStandardErrorRule(metric, setup.simplicity, selection == "one_se", floor)
     if verbose:
         print(
             f"[skweight] comparing {len(names)} strategies ({', '.join(names)}) on "
@@ -230,154 +227,53 @@ def compare_weightings(
         )
         if setup.dense:
             print(f"[skweight] {setup.dense_note}", flush=True)
+    splits = list(splitter.split(X, y))
+    recorder = ProbaRecorder(splits) if setup.derived else None
+
+    def finish(search: GridSearchCV) -> dict[str, Any]:
+        """Add the out-of-fold candidates to the fitted search; their fitted decisions."""
+        if not setup.derived:
+            return {}
+        return add_derived(
+            search, recorder, setup.derived, y, sample_weight, matrix, classes,
+            setup.calibration, verbose,
+        )  # fmt: skip
+
+    plan = SearchPlan(setup.searched, setup.strategies, matrix, threshold_cv, scorers, rule,
+                      splits, recorder, finish, final)  # fmt: skip
     search = None
     if chosen == "fused":
         if verbose:
             print(f"[skweight] engine: fused ({why})", flush=True)
         try:
-            search = fused_search(
-                model, X, y, sample_weight, names=names, strategies=setup.strategies,
-                cost_matrix=matrix, threshold_cv=threshold_cv, scorers=scorers, rule=rule,
-                splits=list(splitter.split(X, y)), verbose=verbose,
-            )  # fmt: skip
+            search = fused_search(model, X, y, sample_weight, plan, verbose=verbose)
         except NotFusableError as exc:
-            if engine == "fused":
-                raise InvalidParameterError(f"engine='fused': {exc}.") from exc
+            if engine == "fused" or final != "refit":
+                raise InvalidParameterError(f"engine={engine!r}, final={final!r}: {exc}.") from exc
             chosen, why = "sequential", str(exc)
     if search is None:
         if verbose:
             print(f"[skweight] engine: sequential ({why})", flush=True)
-        search = sequential_search(
-            model, X, y, sample_weight, setup, matrix, threshold_cv, scorers, rule, splitter,
-            n_jobs, verbose,
-        )  # fmt: skip
+        search = sequential_search(model, X, y, sample_weight, plan, n_jobs, verbose)
+    rank = dict(zip(names, setup.simplicity, strict=True))
+    scored = [str(n) for n in search.cv_results_["param_strategy"]]
     return ComparisonResult.from_search(
-        search, names=names, simplicity=simplicity, cost_matrix=matrix, classes=classes,
-        positive=positive, metric=metric, selection=selection, dense=setup.dense,
+        search, names=scored, simplicity=[rank[n] for n in scored], cost_matrix=matrix,
+        classes=classes, positive=setup.positive, metric=metric, selection=selection,
+        dense=setup.dense, decisions=search.decisions_, splits=splits,
+        oof_proba=None if recorder is None else recorder.fold_proba("cost-decision"),
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Setup:
-    """The checked arguments of one comparison."""
-
-    param: str
-    classes: np.ndarray
-    positive: Any
-    matrix: np.ndarray
-    strategies: dict[str, Any]
-    names: list[str]
-    simplicity: list[int]
-    sample_weight: np.ndarray | None
-    dense: bool = False
-    ignore_label: Any = None
-    dense_note: str = ""
+#: The final models ``compare_weightings(final=...)`` makes of the winner.
+FINALS = ("refit", "fold-average")
 
 
-def _check_arguments(
-    estimator, y, strategies, cost_matrix, labels, fp_cost, fn_cost, pos_label, baselines, cv,
-    n_repeats, selection, sample_weight, random_state,
-) -> _Setup:  # fmt: skip
-    if not is_classifier(estimator):
-        raise TypeError(f"estimator must be a classifier; got {type(estimator).__name__}.")
-    if selection not in ("one_se", "best"):
-        raise ValueError(f"selection must be 'one_se' or 'best'; got {selection!r}.")
-    param = weighting_param(estimator)
-    y = np.asarray(y)
-    dense, ignore_label = check_dense_target(estimator, y)
-    classes = target_classes(y, ignore_label)
-    if len(classes) < 2:
-        raise ValueError(f"y has a single class {classes.tolist()}; comparing needs two or more.")
-    if isinstance(cv, int) and (cv < 2 or n_repeats < 1):
-        raise ValueError(f"cv must be >= 2 and n_repeats >= 1; got cv={cv}, n_repeats={n_repeats}.")
-    if sample_weight is not None:
-        sample_weight = check_sample_weight(sample_weight, y, y.shape if dense else None)
-    binary = len(classes) == 2 if dense else type_of_target(y) == "binary"
-    matrix = align_cost_matrix(
-        classes, cost_matrix, labels, fp_cost=fp_cost, fn_cost=fn_cost, zero_one_default=True
-    )
-    positive = None
-    if binary:
-        positive = labels[1] if fp_cost is not None and labels is not None else classes[-1]
-        if pos_label is not None:
-            if pos_label not in classes.tolist():
-                raise ValueError(f"pos_label={pos_label!r} is not a class of y {classes.tolist()}.")
-            positive = pos_label
-
-    named = _resolve_strategies(strategies, matrix, random_state)
-    for name, value in named.items():  # fail before any fit, naming the strategy
-        try:
-            resolve_weighting(value)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"strategies[{name!r}]: {exc}") from exc
-    wanted = _resolve_baselines(baselines, binary, dense)
-    names = list(wanted) + [n for n in named if n not in wanted]
-    ranks = simplicity_ranks()
-    simplicity = [ranks.get(n, len(ranks) + i) for i, n in enumerate(names)]
-    note = dense_note(left_out=baselines is True and binary) if dense else ""
-    return _Setup(
-        param, classes, positive, matrix, named, names, simplicity, sample_weight, dense,
-        ignore_label, note,
-    )  # fmt: skip
-
-
-def _resolve_strategies(strategies, matrix, random_state) -> dict[str, Any]:
-    """``{unique name: weighting}`` (see ``_name_strategies`` for list entries)."""
-    defaults = default_strategies(matrix, random_state)
-    if strategies is None:
-        return defaults
-    if isinstance(strategies, Mapping):
-        named = dict(strategies)
-    else:
-        named = _name_strategies(
-            [strategies] if isinstance(strategies, str) else list(strategies), defaults
-        )
-    clash = [name for name in named if name in BASELINES]
-    if clash:
+def _check_final(final: str, engine: str, why: str) -> None:
+    if final not in FINALS:
+        raise ValueError(f"final must be one of {list(FINALS)}; got {final!r}.")
+    if final == "fold-average" and engine != "fused":
         raise ValueError(
-            f"strategies names the baseline {clash[0]!r}; baselines are chosen with baselines=."
+            f"final='fold-average' averages the fused engine's fold networks, and this "
+            f"comparison runs on the sequential engine ({why})."
         )
-    return named
-
-
-def _name_strategies(values: list, defaults: dict[str, Any]) -> dict[str, Any]:
-    """Name list entries: a name as itself, None as ``"none"``, anything else by its type.
-
-    Entries whose type names clash are named by their ``repr`` instead (``"dict {0: 1, 1: 5}"``,
-    ``"ClassWeights(class_weight={0: 1, 1: 5})"``); the same weighting twice is an error.
-    """
-
-    def plain(value) -> str:
-        if value is None or isinstance(value, str):
-            return "none" if value is None else value
-        return type(value).__name__
-
-    counts = Counter(plain(value) for value in values)
-    out: dict[str, Any] = {}
-    for value in values:
-        name = plain(value)
-        if counts[name] > 1 and not (value is None or isinstance(value, str)):
-            name = f"dict {value!r}" if isinstance(value, Mapping) else repr(value)
-        if name in out:
-            raise ValueError(f"strategies lists the same weighting twice: {name!r}.")
-        out[name] = defaults.get(value, value) if isinstance(value, str) else value
-    return out
-
-
-def _resolve_baselines(baselines, binary: bool, dense: bool = False) -> list[str]:
-    if baselines is True:
-        return [b for b in BASELINES if (binary and not dense) or b != "tuned-threshold"]
-    if baselines is False or baselines is None:
-        return []
-    wanted = [baselines] if isinstance(baselines, str) else list(baselines)
-    unknown = [b for b in wanted if b not in BASELINES]
-    if unknown:
-        raise ValueError(f"baselines {unknown} unknown; choose from {list(BASELINES)}.")
-    if "tuned-threshold" in wanted and not binary:
-        raise ValueError("baseline 'tuned-threshold' needs a binary target.")
-    if "tuned-threshold" in wanted and dense:
-        raise ValueError(
-            "baseline 'tuned-threshold' needs one binary label per row; y has one label per "
-            "element (TunedThresholdClassifierCV cannot take it)."
-        )
-    return [b for b in BASELINES if b in wanted]

@@ -212,6 +212,11 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         or resampling and costs are not counted twice. ``"auto"`` does so when the (final step
         of the) estimator reports both attributes, they differ, and the estimator does not
         already correct its own probabilities. True requires the attributes.
+    calibrator : object with ``transform(proba)`` or None
+        A calibration map already fitted on probabilities of rows the estimator did not train
+        on (``skweight.calibration.TemperatureScaling`` or ``PlattScaling``; in
+        ``compare_weightings``: fitted on its out-of-fold predictions). It is applied, as it
+        is, after the prior correction and before the decision; ``fit`` does not refit it.
 
     Attributes
     ----------
@@ -235,6 +240,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         fp_cost=None,
         fn_cost=None,
         prior_correction="auto",
+        calibrator=None,
     ):
         self.estimator = estimator
         self.cost_matrix = cost_matrix
@@ -242,6 +248,7 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.fp_cost = fp_cost
         self.fn_cost = fn_cost
         self.prior_correction = prior_correction
+        self.calibrator = calibrator
 
     def fit(self, X, y, **fit_params):
         """Fit a clone of ``estimator`` and fix the cost matrix and prior correction.
@@ -252,6 +259,12 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if self.prior_correction not in ("auto", True, False):
             raise ValueError(
                 f"prior_correction must be 'auto', True or False; got {self.prior_correction!r}."
+            )
+        transform = getattr(self.calibrator, "transform", None)
+        if self.calibrator is not None and not callable(transform):
+            raise TypeError(
+                "calibrator must be a fitted calibration map with transform(proba), such as "
+                f"skweight.calibration.TemperatureScaling; got {type(self.calibrator).__name__}."
             )
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
@@ -313,12 +326,13 @@ class MinimumCostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self.estimator_.n_features_in_
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities under the real class mix (prior-corrected if applicable)."""
+        """Class probabilities under the real class mix (prior-corrected if applicable), then
+        calibrated by ``calibrator`` when one is given."""
         check_is_fitted(self, "estimator_")
-        proba = self.estimator_.predict_proba(X)
+        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
         if self.prior_correction_:
-            return correct_prior(proba, self.class_prior_, self.training_prior_)
-        return np.asarray(proba, dtype=np.float64)
+            proba = correct_prior(proba, self.class_prior_, self.training_prior_)
+        return proba if self.calibrator is None else self.calibrator.transform(proba)
 
     def decision_costs(self, X) -> np.ndarray:
         """Expected cost of predicting each class, shape (n_samples, [...,] n_classes)."""

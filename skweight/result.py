@@ -57,6 +57,17 @@ class ComparisonResult:
         per element.
     fold_dice : pandas.DataFrame or None
         Dense targets: the Dice score of every strategy (rows) on every test fold (columns).
+    decisions : dict
+        ``{strategy: decision}`` of the candidates tuned on out-of-fold probabilities, each
+        fitted on every out-of-fold probability of ``"cost-decision"``: the calibrator
+        (``skweight.calibration``) of ``"calibrated-cost-decision"``, the threshold of
+        ``"oof-threshold"``. The refitted winner uses its own.
+    splits : list of (train, test)
+        The row numbers of every fold of the comparison.
+    oof_proba : list of ndarray or None
+        When out-of-fold baselines were compared: the probabilities ``"cost-decision"``'s
+        network gave each fold's test rows (``oof_proba[k]`` for ``splits[k][1]``; columns in
+        the order of ``classes``), on which they were tuned.
     """
 
     table: pd.DataFrame
@@ -72,11 +83,14 @@ class ComparisonResult:
     selection: str = "one_se"
     dense: bool = False
     fold_dice: pd.DataFrame | None = field(default=None, repr=False)
+    decisions: dict = field(default_factory=dict, repr=False)
+    splits: list = field(default_factory=list, repr=False)
+    oof_proba: list | None = field(default=None, repr=False)
 
     @classmethod
     def from_search(
         cls, search, *, names, simplicity, cost_matrix, classes, positive, metric, selection,
-        dense=False,
+        dense=False, decisions=None, splits=None, oof_proba=None,
     ) -> ComparisonResult:  # fmt: skip
         """Summarise a fitted comparison search (``dense``: a target per element)."""
         results = search.cv_results_
@@ -128,6 +142,7 @@ class ComparisonResult:
             table=table, best_strategy_=chosen, search_=search, fold_costs=fold_costs,
             pr_curves=pr_curves, operating_points=operating, cost_matrix=np.asarray(cost_matrix),
             classes=np.asarray(classes), positive=positive, metric=metric, selection=selection,
+            decisions=dict(decisions or {}), splits=list(splits or []), oof_proba=oof_proba,
         )  # fmt: skip
 
     @property
@@ -156,6 +171,8 @@ class ComparisonResult:
         per = " per element" if self.dense else ""
         note = f"Winner: {self.best_strategy_} (expected cost{per} {row.cost_mean:.{digits}f} "
         note += f"+/- {row.cost_std:.{digits}f} across {self.fold_costs.shape[1]} folds; {rule}"
+        if "constant" in self.table.index:
+            note += ", or the constant decision when that costs more"
         if lowest != self.best_strategy_:
             note += f"; lowest mean: {lowest} at {self.table.cost_mean.iloc[0]:.{digits}f}"
         return f"{text}\n\n{note})."

@@ -101,5 +101,10 @@ def test_tiny_quality_section(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     quality = json.loads((tmp_path / "results.json").read_text())["sections"]["quality"]
-    assert set(quality["mean_normalised_cost"]) >= {"none", "balanced"}
+    assert set(quality["mean_normalised_cost"]) >= {"none", "balanced", "picked", "lr_cost",
+                                                    "lr_grid", "constant_decision"}  # fmt: skip
     assert quality["datasets"]["haberman"]["imbalance_ratio"] > 1
+    assert set(quality["ablation"]) >= {"no lever (before)", "all (Platt, floor)"}
+    assert set(quality["picked_losses_beyond_1se"]) >= {"lr", "lr_cost"}
+    report = (tmp_path / "RESULTS.md").read_text()
+    assert "Peer recipes (scikit-learn)" in report and "Ablation:" in report

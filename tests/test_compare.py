@@ -34,7 +34,8 @@ def result(binary_data, fast_settings):
 
 def test_table_has_one_row_per_strategy_and_the_columns(result):
     table = result.table
-    assert set(table.index) == {"cost-decision", "tuned-threshold", "none", "balanced",
+    assert set(table.index) == {"cost-decision", "calibrated-cost-decision", "tuned-threshold",
+                                "oof-threshold", "constant", "none", "balanced",
                                 "undersample"}  # fmt: skip
     for metric in ("cost", "balanced_accuracy", "recall_0", "recall_1", "average_precision",
                    "fit_time"):  # fmt: skip
@@ -43,7 +44,7 @@ def test_table_has_one_row_per_strategy_and_the_columns(result):
     assert table.cost_mean.is_monotonic_increasing
     assert table.selected.sum() == 1
     assert (table.fit_time_mean > 0).all()
-    assert result.fold_costs.shape == (5, 2)
+    assert result.fold_costs.shape == (8, 2)
 
 
 def test_costs_match_the_search(result):
@@ -96,7 +97,7 @@ def test_best_estimator_plot_and_json(result, binary_data, tmp_path):
     summary = json.loads(json.dumps(result.to_dict()))
     assert summary["best_strategy"] == result.best_strategy_
     assert summary["cost_matrix"] == [[0, 1], [5, 0]]
-    assert len(summary["table"]) == 5
+    assert len(summary["table"]) == 8
     assert "Winner: " + result.best_strategy_ in result.summary()
     recall, precision = result.pr_curves["none"]
     assert recall.shape == precision.shape and (precision <= 1).all()
@@ -113,9 +114,16 @@ def test_multiclass_has_no_threshold_baseline(multiclass_data, fast_settings):
     )  # fmt: skip
     assert out.metric == "score"
     within = out.table[out.table.within_1se]
-    assert out.best_strategy_ == within.simplicity.idxmin()
+    simplest = within[within.simplicity == within.simplicity.min()]
+    assert out.best_strategy_ == simplest.score_mean.idxmax()
     assert out.table.score_mean.max() in within.score_mean.values
-    assert list(out.table.index.sort_values()) == ["cost-decision", "plain"]
+    assert list(out.table.index.sort_values()) == [
+        "calibrated-cost-decision",
+        "constant",
+        "cost-decision",
+        "plain",
+    ]  # no threshold baselines, and a temperature for three classes
+    assert repr(out.decisions["calibrated-cost-decision"]).startswith("TemperatureScaling(")
     assert out.positive is None and not out.operating_points
     assert {"recall_0_mean", "recall_1_mean", "recall_2_mean"} <= set(out.table.columns)
     assert np.isfinite(out.table.average_precision_mean).all()

@@ -61,7 +61,8 @@ def mask_result(masks):
 def test_images_with_a_cnn(image_result, digits):
     X, _ = digits
     table = image_result.table
-    assert set(table.index) == {"cost-decision", "tuned-threshold", "none", "balanced"}
+    assert set(table.index) == {"cost-decision", "calibrated-cost-decision", "tuned-threshold",
+                                "oof-threshold", "constant", "none", "balanced"}  # fmt: skip
     assert {"cost_mean", "cost_se", "balanced_accuracy_mean", "average_precision_mean",
             "recall_1_mean"} <= set(table.columns)  # fmt: skip
     assert table.selected.sum() == 1 and not image_result.dense
@@ -73,7 +74,7 @@ def test_images_with_a_cnn(image_result, digits):
 def test_masks_with_a_unet(mask_result, masks, tmp_path):
     X, _ = masks
     result, printed = mask_result
-    assert "baseline 'tuned-threshold' left out" in printed
+    assert "baselines 'tuned-threshold', 'calibrated-cost-decision'" in printed
     assert "on 24 rows of 16x16 labels" in printed
     table = result.table
     assert set(table.index) == {"cost-decision", "none", "balanced"}  # no tuned threshold
