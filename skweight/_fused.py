@@ -80,10 +80,14 @@ class TrainSettings:
 
 
 def loss_is_fusable(loss: Any) -> bool:
-    """True for Keras' own per-row losses (cross-entropy, focal, ...), which a fused fit can
-    evaluate network by network."""
+    """True for Keras' own per-row losses (cross-entropy, focal, ...) and skweight's
+    logit-adjusted cross-entropy, which a fused fit can evaluate network by network."""
     from keras.src.losses.losses import LossFunctionWrapper
 
+    from .weighting.logit_adjustment import LogitAdjustedCrossentropy
+
+    if isinstance(loss, LogitAdjustedCrossentropy):
+        return True
     return isinstance(loss, LossFunctionWrapper) and type(loss).__module__.startswith("keras")
 
 

@@ -182,7 +182,7 @@ def _record_priors(estimator, rows: TrainingSet, weights, partial: bool) -> None
             after.append(label_training_prior(y, trained, label_weights))
             continue
         before.append(_mix(y, given, spec["width"]))
-        after.append(_mix(y, trained, spec["width"]))
+        after.append(_strategies(estimator)[k].training_prior(_mix(y, trained, spec["width"])))
         present = np.unique(y if trained is None else y[trained > 0])
         if not partial and len(present) < 2:
             raise ValueError(

@@ -364,7 +364,7 @@ class WeightedKerasClassifier(ClassifierMixin, LabelEncoding, BaseWeightedKeras)
             self.training_prior_ = label_training_prior(train.y, train.sample_weight, label_weights)
             return
         self.class_prior_ = _class_mix(original, self.n_classes_)
-        self.training_prior_ = _class_mix(train, self.n_classes_)
+        self.training_prior_ = self.weighting_.training_prior(_class_mix(train, self.n_classes_))
 
     def _output_hint(self) -> str:
         if self._multilabel:

@@ -27,6 +27,7 @@ STRATEGIES = {
     "dict": {0: 1.0, 1: 3.0},
     "cost-weights": CostSensitiveWeights(fp_cost=1.0, fn_cost=4.0),
     "focal": "focal",
+    "logit-adjusted": "logit-adjusted",
     "oversample": RandomOverSampler(random_state=0),
     "undersample": RandomUnderSampler(random_state=0),
     "undersample-per-epoch": Resampler(RandomUnderSampler(random_state=0), per_epoch=True),
@@ -94,7 +95,7 @@ def test_multiclass_networks_match_their_own_fits(multiclass_data):
     X = X[:150].astype("float32")
     y = y[:150]
     base = WeightedKerasClassifier(**SETTINGS)
-    strategies = [None, "balanced", "focal"]
+    strategies = [None, "balanced", "focal", "logit-adjusted"]
     prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y) for w in strategies]
     clf = prepared[0].classifier
     networks = FusedNetworks(network_spec(clf), [p.member for p in prepared], train_settings(clf))

@@ -9,6 +9,7 @@ Values of the estimators' ``weighting=`` parameter:
 | ``{class: weight}`` | explicit class weights (``ClassWeights``) |
 | ``"effective_number"`` | ``EffectiveNumberWeights`` (Cui et al.) |
 | ``"focal"`` | ``FocalLoss`` (Keras' focal losses) |
+| ``"logit-adjusted"``, ``"balanced-softmax"`` | ``LogitAdjustment`` (Menon et al.) |
 | ``CostSensitiveWeights`` | class weights from a cost matrix |
 | imbalanced-learn sampler (``fit_resample``) | ``Resampler``, once or ``per_epoch`` |
 | ``RecencyWeights`` | exponential decay by time or row order |
@@ -19,7 +20,8 @@ rows with ``sample_weight`` 0 are removed first; the user's ``sample_weight`` an
 weights multiply; the final training weights are normalised to mean 1 over the rows an epoch
 trains on (``normalize_weights=False`` turns that off); validation rows are never resampled.
 Class weighting and resampling shift the class prior the network learns (``training_prior_``);
-``prior_correction=True`` undoes it, except for the focal term, which has no closed form.
+``prior_correction=True`` undoes it (for the logit adjustment too), except for the focal term,
+which has no closed form.
 
 Adding a strategy is one new module in this package whose class carries
 ``@register_strategy(...)`` (``skweight.weighting.registry``); the ``weighting=`` names, the
@@ -38,6 +40,7 @@ from .registry import named_strategies, register_strategy, registered_strategies
 from .no_weighting import NoWeighting
 from .class_weights import ClassWeights
 from .focal import FocalLoss
+from .logit_adjustment import LogitAdjustment
 from .resample import Resampler
 from .cost_sensitive import CostSensitiveWeights
 from .effective_number import EffectiveNumberWeights
@@ -54,6 +57,7 @@ __all__ = [
     "FocalLoss",
     "Interval",
     "InverseVarianceWeights",
+    "LogitAdjustment",
     "NoWeighting",
     "Options",
     "PerClassWeights",

@@ -362,6 +362,12 @@ class WeightingStrategy(BaseEstimator):
         """Hook of strategies with ``changes_loss``: the loss that replaces ``default_loss``."""
         return default_loss
 
+    def training_prior(self, mix: np.ndarray) -> np.ndarray:
+        """The class mix whose posterior the network learns, from the (weighted) class mix
+        ``mix`` of the rows it trains on (after ``prepare``; the estimator's
+        ``training_prior_``). The mix itself unless the loss shifts it (``LogitAdjustment``)."""
+        return mix
+
     def _check_target(self, y: np.ndarray, classes: np.ndarray | None, dense: bool) -> None:
         kind = target_kind(y, classes, dense)
         if kind == "dense" and not self.supports_dense_targets:
