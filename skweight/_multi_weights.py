@@ -171,18 +171,18 @@ def validation_weights(estimator, validation: TrainingSet, *, normalize: bool) -
 def _record_priors(estimator, rows: TrainingSet, weights, partial: bool) -> None:
     """``class_prior_`` and ``training_prior_`` per output, and two classes in each."""
     before, after = [], []
+    strategies = _strategies(estimator)
     for k, spec in enumerate(estimator.outputs_):
         y = rows.y.arrays[k]
         given = None if rows.sample_weight is None else rows.sample_weight[:, k]
         trained = None if weights is None else weights[:, k]
         if spec["kind"] == "multilabel-indicator":
-            strategy = _strategies(estimator)[k]
-            label_weights = getattr(strategy, "label_weights_", None)
+            label_weights = getattr(strategies[k], "label_weights_", None)
             before.append(label_training_prior(y, given, None))
             after.append(label_training_prior(y, trained, label_weights))
             continue
         before.append(_mix(y, given, spec["width"]))
-        after.append(_strategies(estimator)[k].training_prior(_mix(y, trained, spec["width"])))
+        after.append(strategies[k].training_prior(_mix(y, trained, spec["width"])))
         present = np.unique(y if trained is None else y[trained > 0])
         if not partial and len(present) < 2:
             raise ValueError(

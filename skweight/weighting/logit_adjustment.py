@@ -148,7 +148,8 @@ class LogitAdjustment(WeightingStrategy):
 
     def _make_loss(self, default_loss: Any, *, target_type: str) -> Any:
         name = getattr(default_loss, "name", default_loss)
-        if _loss_family(default_loss) is None or "focal" in str(name):
+        family = _loss_family(default_loss)
+        if family is None or "focal" in str(name):
             raise ValueError(
                 "weighting=LogitAdjustment replaces a cross-entropy loss; the estimator's loss "
                 f"is {name!r}. Use loss=None or a (binary or categorical) cross-entropy."
@@ -160,6 +161,5 @@ class LogitAdjustment(WeightingStrategy):
                 f"(label_smoothing={config['label_smoothing']}); use loss=None or one without."
             )
         log_prior = float(self.tau) * np.log(np.clip(self.prior_, 1e-12, None))
-        binary = _loss_family(default_loss) == "binary"
-        offsets = [log_prior[1] - log_prior[0]] if binary else log_prior.tolist()
+        offsets = [log_prior[1] - log_prior[0]] if family == "binary" else log_prior.tolist()
         return LogitAdjustedCrossentropy(offsets, from_logits=config.get("from_logits", False))
