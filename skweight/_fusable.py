@@ -1,14 +1,18 @@
 """Which fits the fused engine can take over, and what each of them trains on.
 
-``fusable_reason`` says why an estimator cannot be trained by ``skweight._fused`` (None when it
-can): it must be a ``WeightedKerasClassifier`` with the built-in network, alone or as the last
-step of a pipeline, with a Keras loss and an optimizer that updates each weight on its own.
+``fusable_reason`` says why an estimator cannot be trained by the fused engine (None when it
+can): it must be a ``WeightedKerasClassifier``, alone or as the last step of a pipeline, with a
+Keras loss and an optimizer that updates each weight on its own, and either the built-in
+network (``skweight._fused``, any backend) or, on the JAX backend, a network of its own
+(``skweight._fused_vmap``).
 
-``prepare_fit`` runs everything a ``fit`` of such an estimator does before it builds the
-network (the pipeline's preprocessing, the parameter and data checks, the validation split and
-the weighting strategy) through the estimator's own fit steps, and returns the network to train
-as a ``skweight._fused.Member`` with the estimator it belongs to. ``member_proba`` turns that
-network's outputs into what the fitted estimator's ``predict_proba`` would return.
+``prepare_fit`` runs everything a ``fit`` of such an estimator does before it trains (the
+pipeline's preprocessing, the parameter and data checks, the validation split and the weighting
+strategy) through the estimator's own fit steps, and returns the network to train as a
+``skweight._fused.Member`` with the estimator it belongs to. A network of its own is built once
+per architecture, loss and seed (``templates``), as the estimator's fit builds it: its initial
+variables are those of the member. ``member_proba`` turns a network's outputs into what the
+fitted estimator's ``predict_proba`` would return.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import keras
 import numpy as np
 import sklearn
 from sklearn.base import clone
 
+from ._compiled import loss_object
 from ._fused import (
     FUSABLE_COMPILE_KEYS,
     Member,
@@ -28,11 +34,14 @@ from ._fused import (
     loss_is_fusable,
     optimizer_is_fusable,
 )
+from ._fused_vmap import assign_variables, network_variables, vmap_reason
 from ._grouped import NetworkSpec, mlp_initial_weights
 from ._keras import check_hidden_layer_sizes, make_loss, make_optimizer
+from ._outputs import outputs_to_proba
 from ._routing import check_routed_params, routed
 from .prior import correct_prior
 from .rows import is_lazy
+from .weighting import resolve_weighting
 
 
 class NotFusableError(ValueError):
@@ -53,18 +62,26 @@ class PreparedFit:
         The classifier with everything ``fit`` sets except ``model_`` and ``history_``.
     member : Member
         Its network's rows, loss, initial weights and batch-order seed.
+    spec : hashable
+        Its architecture: fits with equal specs train in one fused model.
+    template : keras.Model or None
+        A network of its own (None: the built-in network), built and compiled as its fit
+        builds it; its variables are never changed.
     """
 
     estimator: Any
     prefix: Any
     classifier: Any
     member: Member
+    spec: Any = None
+    template: Any = None
 
     def features(self, X) -> np.ndarray:
         """``X`` as this fit's network sees it (after the fitted preprocessing)."""
         if self.prefix is not None:
             X = self.prefix.transform(X)
-        return np.asarray(X, dtype="float32")
+        X = np.asarray(X)
+        return X if self.template is not None and X.dtype.kind in "iu" else X.astype("float32")
 
 
 def split_pipeline(estimator) -> tuple[Any, Any]:
@@ -81,8 +98,11 @@ def fusable_reason(estimator) -> str | None:
     _, clf = split_pipeline(estimator)
     if not isinstance(clf, WeightedKerasClassifier):
         return f"the final estimator is a {type(clf).__name__}, not a WeightedKerasClassifier"
-    if clf.model is not None or getattr(clf, "_keras_build_fn", None) is not None:
-        return "model= is a custom network (only the built-in network is fused)"
+    if _custom_network(clf) and keras.backend.backend() != "jax":
+        return (
+            f"model= is a custom network, fused on the JAX backend only (this is "
+            f"{keras.backend.backend()}; the built-in network is fused on every backend)"
+        )
     if clf.callbacks or routed(clf._keyword_params(), "callbacks"):
         return "callbacks= are given (they act on one fit each)"
     if clf.metrics is not None or routed(clf._keyword_params(), "metrics"):
@@ -108,8 +128,32 @@ def fusable_reason(estimator) -> str | None:
     return None
 
 
-def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
-    """Prepare a fit of a clone of ``estimator`` on ``X``, ``y`` up to its network."""
+def _custom_network(clf) -> bool:
+    return clf.model is not None or getattr(clf, "_keras_build_fn", None) is not None
+
+
+def uses_vmap(clf) -> bool:
+    """Whether ``clf``'s fits are fused by ``jax.vmap`` over its network (a network of its
+    own, or any network on JAX, where that is faster than the grouped layers)."""
+    return _custom_network(clf) or keras.backend.backend() == "jax"
+
+
+def fused_description(estimator) -> str:
+    """How the fused engine trains ``estimator``'s networks, for the verbose output."""
+    _, clf = split_pipeline(estimator)
+    what = "a network of its own" if _custom_network(clf) else "the built-in network"
+    if uses_vmap(clf):
+        return (f"{what} on JAX: every candidate and fold trains side by side, jax.vmap over "
+                "its stateless call")  # fmt: skip
+    return f"{what}: every candidate and fold trains side by side in one model"
+
+
+def prepare_fit(estimator, X, y, sample_weight=None, templates: dict | None = None) -> PreparedFit:
+    """Prepare a fit of a clone of ``estimator`` on ``X``, ``y`` up to its network.
+
+    ``templates`` (a dict the caller keeps for one comparison) holds the networks of their own
+    already built, by architecture, loss and seed, so that each is built once.
+    """
     from ._candidate import _request_sample_weight
 
     estimator = clone(estimator)
@@ -123,12 +167,20 @@ def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
                 X = prefix.fit_transform(X, y, sample_weight=sample_weight)
     settings = clf._check_params(clf.epochs, warm=False)
     data = clf._check_data(X, y, sample_weight, False, None)
-    if data.X.ndim != 2 or data.dense or is_lazy(data.X):
+    vmapped = uses_vmap(clf)
+    if vmapped and (data.dense or is_lazy(data.X) or np.ndim(data.y) != 1):
+        raise NotFusableError(
+            "the target has shape " + str(np.shape(data.y)) + " or X is on disk (a network of "
+            "its own is fused for one label per row and rows in memory)"
+        )
+    if not vmapped and (data.X.ndim != 2 or data.dense or is_lazy(data.X)):
         raise NotFusableError(
             "X has shape " + str(data.X.shape) + " (only 2-D tables in memory with one label per "
             "row are fused)"
         )
     train, _ = clf._prepare_rows(data, settings)  # validation rows only feed history_
+    if vmapped:
+        return _prepare_custom(estimator, prefix, clf, settings, train, templates)
     spec = network_spec(clf)
     default = "binary_crossentropy" if spec.n_units == 1 else "sparse_categorical_crossentropy"
     loss = make_loss(clf.loss or default, routed(settings.routed, "loss"))
@@ -142,19 +194,53 @@ def prepare_fit(estimator, X, y, sample_weight=None) -> PreparedFit:
         train=train, loss=loss, initial_weights=mlp_initial_weights(spec, settings.seed),
         seed=settings.strategy_seed,
     )  # fmt: skip
-    return PreparedFit(estimator, prefix, clf, member)
+    return PreparedFit(estimator, prefix, clf, member, spec=spec)
 
 
-def install_network(prepared: PreparedFit, weights) -> Any:
+def _prepare_custom(estimator, prefix, clf, settings, train, templates) -> PreparedFit:
+    """The member of a network trained by ``jax.vmap`` (``uses_vmap``).
+
+    Its network is built as its fit builds it (the same seed, so the same initial variables),
+    once per seed, row shape and classes: unweighted, so that the compiled loss is the one its
+    weighting then replaces, as the fit's compile does (``weighting_.make_loss``).
+    """
+    key = (settings.seed, clf.X_shape_[1:], str(clf.X_dtype_), tuple(clf.classes_),
+           clf.target_type_)  # fmt: skip
+    templates = {} if templates is None or settings.seed is None else templates
+    if key not in templates:
+        weighting = clf.weighting_
+        clf.weighting_ = resolve_weighting(None)
+        try:
+            clf._build_and_compile(settings)
+        finally:
+            clf.weighting_ = weighting
+        model = clf.__dict__.pop("model_")
+        templates[key] = (model, clf.from_logits_, vmap_reason(model), network_variables(model))
+    model, clf.from_logits_, reason, initial = templates[key]
+    loss = clf.weighting_.make_loss(loss_object(model.loss), target_type=clf.target_type_)
+    reason = reason or optimizer_is_fusable(model.optimizer)
+    if reason is None and not loss_is_fusable(loss):
+        reason = f"it trains with {type(loss).__name__}, not one of Keras' per-row losses"
+    if reason is not None:
+        raise NotFusableError(f"the network cannot be fused: {reason}")
+    shapes = tuple(tuple(v.shape) for v in model.variables)
+    member = Member(train=train, loss=loss, initial_weights=initial, seed=settings.strategy_seed)
+    return PreparedFit(estimator, prefix, clf, member, spec=(key[1:3], shapes), template=model)
+
+
+def install_network(prepared: PreparedFit, weights, history=None) -> Any:
     """Finish the prepared fit with trained ``weights``: the fitted estimator.
 
     The classifier builds and compiles its network as its own ``fit`` does, then takes the
-    weights. Its ``history_`` is empty: the fused fit records no per-network history.
+    weights, and ``history_`` the per-epoch logs (empty where the fused fit has none).
     """
     clf = prepared.classifier
     clf._build_and_compile(clf._check_params(clf.epochs, warm=False))
-    clf.model_.set_weights(weights)
-    clf.history_ = {}
+    if prepared.template is None:
+        clf.model_.set_weights(weights)
+    else:
+        assign_variables(clf.model_, weights)
+    clf.history_ = dict(history or {})
     return prepared.estimator
 
 
@@ -182,11 +268,8 @@ def train_settings(clf) -> TrainSettings:
 
 def member_proba(outputs: np.ndarray, clf) -> np.ndarray:
     """What ``clf.predict_proba`` returns for a network whose outputs are ``outputs``."""
-    if outputs.shape[1] == 1:  # one sigmoid unit: columns P(class 0), P(class 1)
-        positive = np.clip(outputs[:, 0].astype(np.float64), 0.0, 1.0)
-        proba = np.column_stack([1.0 - positive, positive])
-    else:
-        proba = outputs.astype(np.float64)
+    logits = bool(getattr(clf, "from_logits_", False))
+    proba = outputs_to_proba(outputs, logits=logits, multilabel=False)
     if clf.prior_correction:
         return correct_prior(proba, clf.class_prior_, clf.training_prior_)
     return proba

@@ -122,17 +122,21 @@ class FusedLoss(keras.losses.Loss):
         target, weight, kind = y_true[..., 0], y_true[..., 1], y_true[..., 2]
         total = 0.0
         for g, loss in enumerate(self.losses):
-            if self.n_units == 1:
-                shaped = ops.expand_dims(target, -1)
-            elif needs_one_hot(loss):
-                shaped = ops.one_hot(ops.cast(target, "int32"), self.n_units)
-            else:
-                shaped = target
-            values = loss.call(shaped, y_pred) * weight
+            values = loss.call(shaped_target(target, loss, self.n_units), y_pred) * weight
             if len(self.losses) > 1:
                 values = ops.where(ops.equal(kind, float(g)), values, ops.zeros_like(values))
             total = total + ops.sum(values, axis=1)
         return total
+
+
+def shaped_target(target, loss: Any, n_units: int):
+    """Encoded class targets (a float tensor) as ``loss`` takes them against ``n_units`` outputs:
+    a trailing axis for one unit, one-hot for a categorical loss, else the class index."""
+    if n_units == 1:
+        return keras.ops.expand_dims(target, -1)
+    if needs_one_hot(loss):
+        return keras.ops.one_hot(keras.ops.cast(target, "int32"), n_units)
+    return target
 
 
 def loss_kinds(losses: Sequence[Any]) -> tuple[list[Any], list[int]]:
@@ -195,8 +199,9 @@ class FusedNetworks:
 
     One Keras model of ``K`` networks (``K`` the size of the largest group) is compiled once and
     trained group after group: before each group its networks get their initial weights, the
-    optimizer its initial state and the row pool the group's rows; networks of a group smaller
-    than ``K`` fill the remaining slots with zero weights, so they get no gradient.
+    optimizer its initial state and the row pool the group's rows. A group of ``k < K``
+    networks is fed at width ``k``: the model runs the first ``k`` networks only, so a small
+    group (or a refit, ``fit_more``) costs what its own networks cost, not ``K``'s.
 
     Parameters
     ----------
@@ -233,13 +238,21 @@ class FusedNetworks:
 
     def fit(self, advance: Callable[[int], None] | None = None) -> FusedNetworks:
         """Train every group; ``advance(n)`` is called as steps finish."""
-        settings = self.settings
-        if settings.seed is not None:
-            keras.utils.set_random_seed(settings.seed)
+        if self.settings.seed is not None:
+            keras.utils.set_random_seed(self.settings.seed)
         pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.groups]
+        self._pool_rows = max(len(p) for p, _ in pools)
+        self._compile()
+        for group, pool in zip(self.groups, pools, strict=True):
+            self._run_group(group, pool, advance)
+        return self
+
+    def _compile(self) -> None:
+        """Build and compile the grouped model, its optimizer's initial state kept aside."""
+        settings = self.settings
         self._core = core = build_grouped_mlp(self.spec, self.width)
-        index = keras.Input(shape=(self.width,), dtype="int32")
-        self._gather = _RowGather(max(len(p) for p, _ in pools), self.spec.n_features)
+        index = keras.Input(shape=(None,), dtype="int32")
+        self._gather = _RowGather(self._pool_rows, self.spec.n_features)
         self._model = model = keras.Model(index, core(self._gather(index)))
         model.compile(
             optimizer=make_optimizer(settings.optimizer, settings.optimizer_params),
@@ -248,9 +261,6 @@ class FusedNetworks:
         )
         model.optimizer.build(model.trainable_variables)
         self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
-        for group, pool in zip(self.groups, pools, strict=True):
-            self._run_group(group, pool, advance)
-        return self
 
     def fit_more(self, members: Sequence[Member], advance=None) -> list[int] | None:
         """Train more members on the compiled model, after ``fit``; their indices.
@@ -264,7 +274,7 @@ class FusedNetworks:
         pool = _pool([m.train.X for m in members])
         if len(kinds) > len(self.losses) or len(members) > self.width or len(steps) != 1:
             return None
-        if len(pool[0]) > self._gather.pool_shape[0]:
+        if len(pool[0]) > self._pool_rows:
             return None
         first = len(self.members)
         self.members += list(members)
@@ -295,20 +305,25 @@ class FusedNetworks:
 
     def _fit_group(self, model, group: _Group, members, offsets, callbacks) -> None:
         settings = self.settings
+        width = len(members)  # the model runs the group's networks only
         batch, steps = settings.batch_size, group.steps_per_epoch
         rngs = [np.random.default_rng(m.seed) for m in members] if settings.shuffle else None
         kinds = [self._kind[i] for i in group.members]
-        per_epoch = steps * batch * self.width * 16
+        per_epoch = steps * batch * width * 16
         chunk = max(1, min(settings.epochs, CHUNK_BYTES // per_epoch))
         for first in range(0, settings.epochs, chunk):
             parts = [
-                _epoch_arrays(members, offsets, kinds, rngs, e, steps, batch, self.width)
+                epoch_arrays(members, offsets, kinds, rngs, e, steps, batch, width)
                 for e in range(first, min(first + chunk, settings.epochs))
             ]
-            x = np.concatenate([p[0] for p in parts])
+            x = np.concatenate([p[0] for p in parts])  # epochs one after the other
             y = np.concatenate([p[1] for p in parts])
             model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0,
                       callbacks=callbacks)  # fmt: skip
+
+    def history(self, i: int) -> dict[str, list[float]]:
+        """Member ``i``'s per-epoch logs (none: the grouped model logs only the summed loss)."""
+        return {}
 
     def weights(self, i: int) -> list[np.ndarray]:
         """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""
@@ -327,10 +342,10 @@ class FusedNetworks:
         for group in self.groups:
             for variable, value in zip(grouped_variables(core), group.weights, strict=True):
                 variable.assign(value)
-            slots = group.members + [group.members[0]] * (self.width - len(group.members))
             parts = []
             for start in range(0, n_rows, chunk_rows):
-                x = np.stack([features[i][start : start + chunk_rows] for i in slots], axis=1)
+                x = np.stack([features[i][start : start + chunk_rows] for i in group.members],
+                             axis=1)  # fmt: skip
                 parts.append(keras.ops.convert_to_numpy(core(x.astype("float32"))))
             out = np.concatenate(parts)
             for j, i in enumerate(group.members):
@@ -345,7 +360,8 @@ def _pool(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]]:
     for array in arrays:
         if id(array) not in seen:
             seen[id(array)] = size
-            blocks.append(np.asarray(array, dtype="float32"))
+            array = np.asarray(array)  # integer token ids stay integer
+            blocks.append(array.astype("float32") if array.dtype.kind == "f" else array)
             size += len(array)
         offsets.append(seen[id(array)])
     return np.concatenate(blocks), offsets
@@ -359,8 +375,9 @@ def _epoch_order(member: Member, epoch: int, rng: np.random.Generator | None) ->
     return rows if rng is None else rng.permutation(rows)
 
 
-def _epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: int, width: int):
-    """Index array ``(steps * batch, width)`` and targets ``(steps * batch, width, 3)``.
+def epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: int, width: int):
+    """Index array ``(steps * batch, width)``, targets ``(steps * batch, width, 3)`` and the
+    number of rows each member trains on in this epoch.
 
     ``rngs`` (one generator per member, or None for no shuffling) orders each epoch's rows;
     slots beyond the members, and positions beyond a member's rows, weigh 0.
@@ -368,6 +385,7 @@ def _epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: 
     n_positions = steps * batch
     index = np.zeros((n_positions, width), dtype="int32")
     target = np.zeros((n_positions, width, 3), dtype="float32")
+    counts = []
     for j, member in enumerate(members):
         rows = _epoch_order(member, epoch, None if rngs is None else rngs[j])[:n_positions]
         n = len(rows)
@@ -379,4 +397,5 @@ def _epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: 
         target[:n, j, 0] = member.train.y[rows]
         target[:n, j, 1] = weight / size
         target[:, j, 2] = kinds[j]
-    return index, target
+        counts.append(n)
+    return index, target, counts

@@ -32,14 +32,14 @@ from ._candidate import BASELINES, StrategyCandidate, weighting_param
 from ._fusable import (
     PreparedFit,
     fusable_reason,
+    fused_description,
     install_network,
     member_proba,
-    network_spec,
     prepare_fit,
     train_settings,
 )
 from ._fused import FusedNetworks
-from ._grouped import NetworkSpec
+from ._fused_vmap import VmappedNetworks
 from ._progress import ComparisonProgress
 from ._search_plan import SearchPlan, fit_params
 from .fold_average import FoldAverageClassifier
@@ -62,7 +62,7 @@ def choose_engine(engine: str, estimator, n_jobs) -> tuple[str, str]:
         if engine == "fused":
             raise ValueError(f"engine='fused' cannot train this estimator: {reason}.")
         return "sequential", reason
-    why = "the built-in network: every candidate and fold trains side by side in one model"
+    why = fused_description(estimator)
     if n_jobs not in (None, 1):
         why += f"; n_jobs={n_jobs} is not used"
     return "fused", why
@@ -162,16 +162,20 @@ def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
 
 
 def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, list[int]]]:
-    """One ``FusedNetworks`` per architecture (preprocessing may change the feature count),
-    with the indices of its prepared fits."""
-    by_spec: dict[NetworkSpec, list[int]] = {}
+    """One ``FusedNetworks`` (``VmappedNetworks`` for a network of its own) per architecture
+    (preprocessing may change the feature count), with the indices of its prepared fits."""
+    by_spec: dict[Any, list[int]] = {}
     for i, fit in enumerate(prepared):
-        by_spec.setdefault(network_spec(fit.classifier), []).append(i)
-    return [
-        (FusedNetworks(spec, [prepared[i].member for i in index],
-                       train_settings(prepared[index[0]].classifier)), index)
-        for spec, index in by_spec.items()
-    ]  # fmt: skip
+        by_spec.setdefault(fit.spec, []).append(i)
+    models = []
+    for spec, index in by_spec.items():
+        first = prepared[index[0]]
+        members, settings = [prepared[i].member for i in index], train_settings(first.classifier)
+        if first.template is None:
+            models.append((FusedNetworks(spec, members, settings), index))
+        else:
+            models.append((VmappedNetworks(spec, members, settings, first.template), index))
+    return models
 
 
 def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) -> GridSearchCV:
@@ -198,13 +202,16 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
     param = weighting_param(model)
     n_rows = len(y)
     refit_units = -(-n_rows // max(int(_final(model).batch_size), 1)) * int(_final(model).epochs)
+    templates: dict = {}  # networks of their own, built once per architecture and seed
     with ComparisonProgress(len(jobs) * _PREPARE_UNITS, "preparing", enabled=verbose > 0) as bar:
         prepared, seconds = [], []
         for weighting, rows in jobs.values():
             start = time.perf_counter()
             weights = None if sample_weight is None else sample_weight[rows]
             estimator = clone(model).set_params(**{param: weighting})
-            prepared.append(prepare_fit(estimator, _safe_indexing(X, rows), y[rows], weights))
+            prepared.append(
+                prepare_fit(estimator, _safe_indexing(X, rows), y[rows], weights, templates)
+            )
             seconds.append(time.perf_counter() - start)
             bar.advance(_PREPARE_UNITS)
         trained = _fused_models(prepared)
@@ -240,13 +247,15 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
             search.best_estimator_ = winner
         else:
             bar.phase("refitting the winner")
-            search.best_estimator_ = _refit(winner, trained, X, y, sample_weight, bar.advance)
+            search.best_estimator_ = _refit(
+                winner, trained, X, y, sample_weight, bar.advance, templates
+            )
         search.refit_time_ = time.perf_counter() - start
         bar.finish()
     return search
 
 
-def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
+def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance, templates):
     """The winner fitted on every row: its network trained on the fused model when it fits
     there (every candidate but the tuned threshold, whose inner folds it would need), else an
     ordinary fit."""
@@ -255,12 +264,13 @@ def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance):
         weighting = None if name in BASELINES else candidate.strategies[name]
         param = weighting_param(candidate.estimator)
         estimator = clone(candidate.estimator).set_params(**{param: weighting})
-        prepared = prepare_fit(estimator, X, y, sample_weight)
+        prepared = prepare_fit(estimator, X, y, sample_weight, templates)
         for fused, _ in trained:
-            if fused.spec == network_spec(prepared.classifier):
+            if fused.spec == prepared.spec:
                 index = fused.fit_more([prepared.member], advance)
                 if index is not None:
-                    fitted = install_network(prepared, fused.weights(index[0]))
+                    i = index[0]
+                    fitted = install_network(prepared, fused.weights(i), fused.history(i))
                     candidate.classes_ = np.unique(y)
                     candidate.model_ = _decide(candidate, fitted, X, y)
                     return candidate
@@ -278,7 +288,7 @@ def _fold_networks(candidate: StrategyCandidate, splits, keys, prepared, trained
     for train, _ in splits:
         i = position[_key(weighting, train)]
         fused, j = where[i]
-        fitted.append(install_network(prepared[i], fused.weights(j)))
+        fitted.append(install_network(prepared[i], fused.weights(j), fused.history(j)))
     return fitted
 
 

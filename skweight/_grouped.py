@@ -24,7 +24,10 @@ from ._keras import check_hidden_layer_sizes
 
 
 class GroupedDense(keras.layers.Layer):
-    """``n_networks`` independent dense layers applied to ``(batch, n_networks, fan_in)``.
+    """Up to ``n_networks`` independent dense layers applied to ``(batch, k, fan_in)``.
+
+    An input of ``k <= n_networks`` networks uses the first ``k`` kernels and biases, so one
+    layer serves groups of any size without being rebuilt; the others get no gradient.
 
     Parameters
     ----------
@@ -52,7 +55,8 @@ class GroupedDense(keras.layers.Layer):
         )
 
     def call(self, inputs):
-        outputs = keras.ops.einsum("bki,kiu->bku", inputs, self.kernel) + self.bias
+        k = keras.ops.shape(inputs)[1]
+        outputs = keras.ops.einsum("bki,kiu->bku", inputs, self.kernel[:k]) + self.bias[:k]
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
@@ -78,8 +82,9 @@ class NetworkSpec:
 
 
 def build_grouped_mlp(spec: NetworkSpec, n_networks: int) -> keras.Model:
-    """The fused network: input ``(batch, K, n_features)``, output ``(batch, K, n_units)``."""
-    inputs = keras.Input(shape=(n_networks, spec.n_features))
+    """The fused network: input ``(batch, k, n_features)``, output ``(batch, k, n_units)``, for
+    any ``k <= n_networks`` (the first ``k`` networks)."""
+    inputs = keras.Input(shape=(None, spec.n_features))
     hidden = inputs
     for units in check_hidden_layer_sizes(spec.hidden_layer_sizes):
         hidden = GroupedDense(n_networks, units, spec.activation)(hidden)

@@ -88,6 +88,7 @@ def _custom_network(n_features_in_):
     return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(inputs))
 
 
+@pytest.mark.skipif(keras.backend.backend() == "jax", reason="fused on JAX: test_fused_vmap.py")
 def test_a_custom_network_is_compared_sequentially(binary_data, fast_settings, capsys):
     X, y = binary_data
     estimator = WeightedKerasClassifier(_custom_network, **{**fast_settings, "epochs": 1})
@@ -95,7 +96,7 @@ def test_a_custom_network_is_compared_sequentially(binary_data, fast_settings, c
         estimator, X, y, strategies=["none"], baselines=False, cv=2, n_repeats=1, verbose=1
     )
     out = capsys.readouterr().out
-    assert "engine: sequential (model= is a custom network" in out
+    assert "engine: sequential (model= is a custom network, fused on the JAX" in out
     assert "fitted on" not in out and "training" in out  # one progress bar for all the fits
     assert result.search_.best_estimator_.progress is None  # no token of a closed bar left
     assert list(result.table.index) == ["none"]

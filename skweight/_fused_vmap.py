@@ -1,0 +1,206 @@
+"""Train many copies of any Keras network side by side on JAX, each as its own fit would.
+
+``skweight._fused`` stacks copies of the built-in network as grouped dense layers; a network
+from a build function cannot be restacked that way. On the JAX backend it need not be: every
+Keras model has a pure ``stateless_call(trainable, non_trainable, x)``, and ``jax.vmap`` over
+the networks' variables runs K copies of it as one program. ``VmappedNetworks`` keeps the
+fused engine's grouping, row pool and batch order (``FusedNetworks``) and replaces its Keras
+``fit`` by one compiled training step per group, written as Keras' JAX trainer writes it:
+
+- the forward pass is the template network's ``stateless_call`` in training mode, with its
+  regularisation losses; each network's loss is its own Keras loss on its own rows, every
+  row's value times its weight divided by its own batch size (padded rows weigh 0), plus those
+  regularisation losses: the value ``model.fit`` minimises on that batch;
+- the update is the compiled optimizer's ``stateless_apply`` on the network's own gradient and
+  optimizer state;
+- ``jax.lax.scan`` runs an epoch's steps in one call, ``jax.vmap`` the K networks.
+
+Layers that mix the rows of a batch (batch normalisation) would see the padding, so networks
+with them are trained one by one (``vmap_reason``). Dropout draws from each network's own seed
+state, as a separate fit's does, but the padded last batch of an epoch draws a mask of the full
+batch's shape, so networks with dropout are trained as a separate fit would be, not to the bit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+from ._fused import FusedNetworks, Member, TrainSettings, epoch_arrays, shaped_target
+
+#: Layers whose training-mode output for a row depends on the other rows of its batch.
+BATCH_MIXING_LAYERS = (keras.layers.BatchNormalization,)
+
+
+def vmap_reason(model: keras.Model) -> str | None:
+    """Why copies of ``model`` cannot be trained with ``jax.vmap`` (None: they can)."""
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, BATCH_MIXING_LAYERS):
+            return f"its {type(layer).__name__} layer mixes the rows of a batch"
+    return None
+
+
+def network_variables(model: keras.Model) -> list[np.ndarray]:
+    """The values of ``model``'s trainable, then non-trainable variables (seed states too)."""
+    variables = [*model.trainable_variables, *model.non_trainable_variables]
+    return [np.array(keras.ops.convert_to_numpy(v.value)) for v in variables]
+
+
+def assign_variables(model: keras.Model, values: Sequence[np.ndarray]) -> None:
+    """Give ``model`` the values ``network_variables`` reads (of a network built alike)."""
+    variables = [*model.trainable_variables, *model.non_trainable_variables]
+    if len(variables) != len(values):
+        raise ValueError(f"the network has {len(variables)} variables, got {len(values)} values")
+    for variable, value in zip(variables, values, strict=True):
+        variable.assign(value)
+
+
+class VmappedNetworks(FusedNetworks):
+    """Members that share ``template``'s architecture, trained with ``jax.vmap``.
+
+    Parameters
+    ----------
+    spec : hashable
+        What identifies the architecture (members with equal specs share ``template``).
+    members : sequence of Member
+        ``initial_weights`` as ``network_variables`` lists them.
+    settings : TrainSettings
+        Batch size, epochs, shuffling and seed (the optimizer is the template's).
+    template : keras.Model
+        One built and compiled copy of the network; its variables are never changed.
+    """
+
+    def __init__(self, spec, members: Sequence[Member], settings: TrainSettings, template):
+        super().__init__(spec, members, settings)
+        self.template = template
+        self._histories: dict[int, dict[str, list[float]]] = {}
+
+    def _compile(self) -> None:
+        import jax
+
+        model = self.template
+        optimizer = model.optimizer
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+        self._fresh = [keras.ops.convert_to_numpy(v.value) for v in optimizer.variables]
+        self._n_trainable = len(model.trainable_variables)
+        self._epoch = jax.jit(self._epoch_function(model, optimizer))
+        self._forward = jax.jit(jax.vmap(self._forward_function(model)))
+
+    def _epoch_function(self, model, optimizer):
+        import jax
+        import jax.numpy as jnp
+
+        losses, n_units = self.losses, int(model.output_shape[-1])
+        training = {"training": True} if getattr(model, "_call_has_training_arg", True) else {}
+
+        def network_loss(trainable, non_trainable, x, target):
+            y_pred, non_trainable, penalties = model.stateless_call(
+                trainable, non_trainable, x, return_losses=True, **training
+            )
+            total = jnp.zeros((), dtype="float32")
+            for g, loss in enumerate(losses):
+                values = loss.call(shaped_target(target[:, 0], loss, n_units), y_pred)
+                values = values * target[:, 1]
+                if len(losses) > 1:
+                    values = jnp.where(target[:, 2] == g, values, 0.0)
+                total = total + jnp.sum(values)
+            for penalty in penalties:
+                total = total + penalty
+            return total, non_trainable
+
+        def step(state, index, target, pool):
+            trainable, non_trainable, optimizer_state = state
+            x = jnp.take(pool, index, axis=0)
+            (value, non_trainable), grads = jax.value_and_grad(network_loss, has_aux=True)(
+                trainable, non_trainable, x, target
+            )
+            trainable, optimizer_state = optimizer.stateless_apply(
+                optimizer_state, grads, trainable
+            )
+            return (trainable, non_trainable, optimizer_state), value
+
+        networks = jax.vmap(step, in_axes=(0, 1, 1, None))
+
+        def epoch(state, index, target, pool):
+            return jax.lax.scan(lambda s, xs: networks(s, *xs, pool), state, (index, target))
+
+        return epoch
+
+    @staticmethod
+    def _forward_function(model):
+        def forward(trainable, non_trainable, x):
+            outputs, _ = model.stateless_call(trainable, non_trainable, x, training=False)
+            return outputs
+
+        return forward
+
+    def _run_group(self, group, pool, advance) -> None:
+        start = time.perf_counter()
+        rows, offsets = pool
+        members = [self.members[i] for i in group.members]
+        n_trainable = self._n_trainable
+        initial = [m.initial_weights for m in members]
+        stacked = [np.stack(values) for values in zip(*initial, strict=True)]
+        state = (
+            stacked[:n_trainable],
+            stacked[n_trainable:],
+            [np.broadcast_to(v, (len(members), *np.shape(v))).copy() for v in self._fresh],
+        )
+        settings = self.settings
+        batch, steps = settings.batch_size, group.steps_per_epoch
+        rngs = [np.random.default_rng(m.seed) for m in members] if settings.shuffle else None
+        kinds = [self._kind[i] for i in group.members]
+        losses = np.zeros((settings.epochs, len(members)))
+        for epoch in range(settings.epochs):
+            index, target, counts = epoch_arrays(
+                members, offsets, kinds, rngs, epoch, steps, batch, len(members)
+            )
+            index = index.reshape(steps, batch, len(members))
+            target = target.reshape(steps, batch, len(members), 3)
+            state, values = self._epoch(state, index, target, rows)
+            losses[epoch] = _epoch_mean(np.asarray(values), counts, batch)
+            if advance is not None:
+                advance(steps)
+        group.weights = [np.asarray(v) for v in (*state[0], *state[1])]
+        for j, i in enumerate(group.members):
+            self._histories[i] = {"loss": [float(v) for v in losses[:, j]]}
+        group.seconds = time.perf_counter() - start
+
+    def history(self, i: int) -> dict[str, list[float]]:
+        """Member ``i``'s training loss per epoch, as its own fit's ``history_`` records it."""
+        return self._histories.get(i, {})
+
+    def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
+        """Each member's outputs on its own ``features[i]`` (the same rows for every member)."""
+        n_rows = len(features[0])
+        chunk = max(1, min(chunk_rows, n_rows))
+        n_trainable = self._n_trainable
+        outputs: list[np.ndarray] = [np.empty(0)] * len(self.members)
+        for group in self.groups:
+            trainable, non_trainable = group.weights[:n_trainable], group.weights[n_trainable:]
+            parts = []
+            for start in range(0, n_rows, chunk):
+                x = np.stack([features[i][start : start + chunk] for i in group.members])
+                short = chunk - x.shape[1]  # pad the last chunk: one compiled shape
+                if short:
+                    x = np.concatenate([x, np.zeros((x.shape[0], short, *x.shape[2:]), x.dtype)], 1)
+                out = np.asarray(self._forward(trainable, non_trainable, x))
+                parts.append(out[:, : chunk - short])
+            out = np.concatenate(parts, axis=1)
+            for j, i in enumerate(group.members):
+                outputs[i] = out[j].reshape(n_rows, -1)
+        return outputs
+
+
+def _epoch_mean(values: np.ndarray, counts: Sequence[int], batch: int) -> np.ndarray:
+    """Each network's epoch loss as Keras logs it: the batch losses ``values`` (steps, K)
+    averaged, each weighted by the rows in its batch (the last batch of ``counts[k]`` rows
+    holds the rest)."""
+    steps = values.shape[0]
+    start = np.arange(steps)[:, None] * batch
+    sizes = np.clip(np.asarray(counts)[None, :] - start, 0, batch)
+    return (values * sizes).sum(axis=0) / sizes.sum(axis=0)
