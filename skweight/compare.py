@@ -157,12 +157,17 @@ def compare_weightings(
         folds) side by side in one Keras model, each exactly as its
         own fit would train it, then scores them with the same search, decisions and scorers
         as ``"sequential"``, which fits one network after the other. The fused engine needs
-        the built-in network (``model=None``) with a Keras loss and an element-wise optimizer;
+        a Keras loss, an element-wise optimizer, one label per row and rows in memory, and
+        either the built-in network (``model=None``, any backend: one model of grouped
+        layers) or the JAX backend, where any network is fused by ``jax.vmap`` over its
+        stateless call (not one with batch normalisation, which mixes the rows of a batch;
+        with dropout, the masks of an epoch's last batch differ from a separate fit's).
         ``"auto"`` uses it when it applies and says why not otherwise (``verbose``). With the
         fused engine, ``search_`` ran on row numbers over networks already trained, its
         ``mean_fit_time`` is each candidate's share of the fused training, and the winner's
         refit is trained on the fused model too (a cost decision then wraps the fitted model in
-        a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit).
+        a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit); on JAX it
+        keeps the loss of every epoch in ``history_``, as its own fit would.
 
     calibration : str or None
         ``"auto"``, ``"platt"``, ``"temperature"`` or None: the calibration of

@@ -59,6 +59,13 @@ def image_network(X_shape_, n_classes_):
     return keras.Model(inputs, keras.layers.Dense(n_classes_, activation="softmax")(hidden))
 
 
+def sequence_network(X_shape_):
+    inputs = keras.Input(X_shape_[1:])
+    hidden = keras.layers.Conv1D(4, 3, activation="relu")(inputs)
+    hidden = keras.layers.GlobalMaxPooling1D()(hidden)
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
+
+
 def token_network(n_classes_):
     inputs = keras.Input((6,), dtype="int32")
     hidden = keras.layers.Embedding(20, 4)(inputs)
@@ -135,15 +142,17 @@ def test_per_epoch_resampling_matches_fits_of_each_epochs_draw(table):
 
 
 @jax_only
-def test_multiclass_images_and_token_ids_match_their_own_fits(multiclass_data):
+def test_multiclass_images_sequences_and_token_ids_match_their_own_fits(multiclass_data):
     rng = np.random.default_rng(0)
     images = rng.normal(size=(60, 6, 6, 1)).astype("float32")
     labels = rng.integers(0, 3, 60)
     tokens = rng.integers(0, 20, size=(60, 6))
+    sequences = rng.normal(size=(60, 10, 2)).astype("float32")
     X, y = multiclass_data
     cases = [
         (table_network, X[:90].astype("float32"), y[:90], {"loss": "categorical_crossentropy"}),
         (image_network, images, labels, {}),
+        (sequence_network, sequences, (sequences[:, :, 0].mean(1) > 0).astype(int), {}),
         (token_network, tokens, (tokens[:, 0] > 9).astype(int), {}),
     ]
     for build, X, y, extra in cases:
