@@ -28,6 +28,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from ._fused_history import NetworkLossHistory
 from ._grouped import NetworkSpec, build_grouped_mlp, grouped_variables, set_network_weights
 from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot
 from .weighting.base import TrainingSet
@@ -118,6 +119,10 @@ class FusedLoss(keras.losses.Loss):
         self.n_units = int(n_units)
 
     def call(self, y_true, y_pred):
+        return keras.ops.sum(self.network_values(y_true, y_pred), axis=1)
+
+    def network_values(self, y_true, y_pred):
+        """Every row's weighted loss in every network, shape ``(batch, K)``."""
         ops = keras.ops
         target, weight, kind = y_true[..., 0], y_true[..., 1], y_true[..., 2]
         total = 0.0
@@ -125,7 +130,7 @@ class FusedLoss(keras.losses.Loss):
             values = loss.call(shaped_target(target, loss, self.n_units), y_pred) * weight
             if len(self.losses) > 1:
                 values = ops.where(ops.equal(kind, float(g)), values, ops.zeros_like(values))
-            total = total + ops.sum(values, axis=1)
+            total = total + values
         return total
 
 
@@ -192,6 +197,7 @@ class _Group:
     steps_per_epoch: int
     weights: list[np.ndarray] = field(default_factory=list)
     seconds: float = 0.0
+    history: np.ndarray | None = None  # (epochs, members): each member's loss per epoch
 
 
 class FusedNetworks:
@@ -254,11 +260,13 @@ class FusedNetworks:
         index = keras.Input(shape=(None,), dtype="int32")
         self._gather = _RowGather(self._pool_rows, self.spec.n_features)
         self._model = model = keras.Model(index, core(self._gather(index)))
+        loss = FusedLoss(self.losses, self.spec.n_units)
+        self._history = NetworkLossHistory(loss, self.width, settings.epochs)
         model.compile(
             optimizer=make_optimizer(settings.optimizer, settings.optimizer_params),
-            loss=FusedLoss(self.losses, self.spec.n_units),
+            loss=loss, metrics=[self._history],
             **{**default_compile_kwargs(), **settings.compile_kwargs},
-        )
+        )  # fmt: skip
         model.optimizer.build(model.trainable_variables)
         self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
 
@@ -299,8 +307,10 @@ class FusedNetworks:
         initial = [m.initial_weights for m in members]
         set_network_weights(core, initial + [initial[0]] * (self.width - len(members)))
         callbacks = [] if advance is None else [_Progress(advance)]
+        self._history.clear(group.steps_per_epoch)
         self._fit_group(model, group, members, offsets, callbacks)
         group.weights = [keras.ops.convert_to_numpy(w.value) for w in grouped_variables(core)]
+        group.history = self._history.epoch_losses(len(members))
         group.seconds = time.perf_counter() - start
 
     def _fit_group(self, model, group: _Group, members, offsets, callbacks) -> None:
@@ -322,8 +332,10 @@ class FusedNetworks:
                       callbacks=callbacks)  # fmt: skip
 
     def history(self, i: int) -> dict[str, list[float]]:
-        """Member ``i``'s per-epoch logs (none: the grouped model logs only the summed loss)."""
-        return {}
+        """Member ``i``'s training loss per epoch, as its own fit's ``history_`` records it."""
+        g, j = self._where[i]
+        history = self.groups[g].history
+        return {} if history is None else {"loss": [float(v) for v in history[:, j]]}
 
     def weights(self, i: int) -> list[np.ndarray]:
         """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""

@@ -1,4 +1,5 @@
-"""The fused network: each of its networks trains exactly as its own separate fit would.
+"""The fused network: each of its networks trains exactly as its own separate fit would, and
+logs the loss its own fit logs.
 
 Every strategy's network is trained together with the others in one fused model, then compared
 with a separate fit given the same rows, weights, initial weights and batch order (no shuffling):
@@ -72,6 +73,7 @@ def test_each_network_ends_where_its_own_fit_ends(fused, data, name):
     i = list(STRATEGIES).index(name)
     own = WeightedKerasClassifier(**SETTINGS, weighting=STRATEGIES[name]).fit(*data)
     assert _close(own.model_.get_weights(), networks.weights(i)) < 1e-5
+    np.testing.assert_allclose(networks.history(i)["loss"], own.history_["loss"], rtol=1e-5)
 
 
 def test_per_epoch_resampling_matches_fits_of_each_epochs_draw(fused, data):
