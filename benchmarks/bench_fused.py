@@ -119,6 +119,8 @@ def _pair(job: dict[str, Any], backend: str) -> dict[str, Any]:
     runs["ratio"] = runs["fused"]["seconds"] / runs["sequential"]["seconds"]
     gaps = {}
     for name, (mean, se) in runs["fused"]["costs"].items():
+        if name not in runs["sequential"]["costs"]:  # out-of-fold baselines need one process
+            continue
         other, other_se = runs["sequential"]["costs"][name]
         gaps[name] = {"gap": abs(mean - other), "se_sum": se + other_se,
                       "agree": abs(mean - other) <= se + other_se}  # fmt: skip

@@ -111,7 +111,7 @@ def fusable_reason(estimator) -> str | None:
         return "batch_size=-1 (one batch of all rows) is not fused"
     try:
         check_hidden_layer_sizes(clf.hidden_layer_sizes)
-        params = check_routed_params(clf._keyword_params())
+        params = check_routed_params(clf._keyword_params(), clf._build_function())
         if routed(params, "fit"):
             return f"fit__ parameters {sorted(routed(params, 'fit'))} are given"
         extra = sorted(set(routed(params, "compile")) - set(FUSABLE_COMPILE_KEYS))
@@ -257,7 +257,7 @@ def network_spec(clf) -> NetworkSpec:
 
 def train_settings(clf) -> TrainSettings:
     """The training parameters of a classifier, for a fused fit."""
-    params = check_routed_params(clf._keyword_params())
+    params = check_routed_params(clf._keyword_params(), clf._build_function())
     seed = clf._check_params(clf.epochs, warm=False).seed
     return TrainSettings(
         batch_size=int(clf.batch_size), epochs=int(clf.epochs), shuffle=bool(clf.shuffle),

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from ._fused import FusedNetworks, Member, TrainSettings, epoch_arrays, shaped_target
+from ._fused import FusedLoss, FusedNetworks, Member, TrainSettings, epoch_arrays
 
 #: Layers whose training-mode output for a row depends on the other rows of its batch.
 BATCH_MIXING_LAYERS = (keras.layers.BatchNormalization,)
@@ -76,7 +76,6 @@ class VmappedNetworks(FusedNetworks):
     def __init__(self, spec, members: Sequence[Member], settings: TrainSettings, template):
         super().__init__(spec, members, settings)
         self.template = template
-        self._histories: dict[int, dict[str, list[float]]] = {}
 
     def _compile(self) -> None:
         import jax
@@ -94,20 +93,14 @@ class VmappedNetworks(FusedNetworks):
         import jax
         import jax.numpy as jnp
 
-        losses, n_units = self.losses, int(model.output_shape[-1])
+        fused_loss = FusedLoss(self.losses, int(model.output_shape[-1]))
         training = {"training": True} if getattr(model, "_call_has_training_arg", True) else {}
 
         def network_loss(trainable, non_trainable, x, target):
             y_pred, non_trainable, penalties = model.stateless_call(
                 trainable, non_trainable, x, return_losses=True, **training
-            )
-            total = jnp.zeros((), dtype="float32")
-            for g, loss in enumerate(losses):
-                values = loss.call(shaped_target(target[:, 0], loss, n_units), y_pred)
-                values = values * target[:, 1]
-                if len(losses) > 1:
-                    values = jnp.where(target[:, 2] == g, values, 0.0)
-                total = total + jnp.sum(values)
+            )  # one network: its rows are the fused loss's rows of a single network
+            total = jnp.sum(fused_loss.network_values(target[:, None], y_pred[:, None]))
             for penalty in penalties:
                 total = total + penalty
             return total, non_trainable
@@ -166,13 +159,8 @@ class VmappedNetworks(FusedNetworks):
             if advance is not None:
                 advance(steps)
         group.weights = [np.asarray(v) for v in (*state[0], *state[1])]
-        for j, i in enumerate(group.members):
-            self._histories[i] = {"loss": [float(v) for v in losses[:, j]]}
+        group.history = losses
         group.seconds = time.perf_counter() - start
-
-    def history(self, i: int) -> dict[str, list[float]]:
-        """Member ``i``'s training loss per epoch, as its own fit's ``history_`` records it."""
-        return self._histories.get(i, {})
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs on its own ``features[i]`` (the same rows for every member)."""

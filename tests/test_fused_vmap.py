@@ -44,10 +44,10 @@ SETTINGS = {"epochs": 3, "batch_size": 16, "shuffle": False, "random_state": 0,
             "optimizer__learning_rate": 0.01}  # fmt: skip
 
 
-def table_network(n_features_in_, n_classes_):
+def table_network(n_features_in_, n_classes_, units=8):
     """A small network with an L2 penalty (its regularisation loss is part of each step)."""
     inputs = keras.Input((n_features_in_,))
-    hidden = keras.layers.Dense(8, activation="relu", kernel_regularizer="l2")(inputs)
+    hidden = keras.layers.Dense(units, activation="relu", kernel_regularizer="l2")(inputs)
     units, activation = (1, "sigmoid") if n_classes_ == 2 else (n_classes_, "softmax")
     return keras.Model(inputs, keras.layers.Dense(units, activation=activation)(hidden))
 
@@ -108,7 +108,7 @@ def table(binary_data):
 @jax_only
 def test_each_network_ends_where_its_own_fit_ends(table):
     X, y = table
-    base = WeightedKerasClassifier(table_network, **SETTINGS)
+    base = WeightedKerasClassifier(table_network, **SETTINGS, model__units=6)
     networks, _ = _train_together(base, X, y, list(STRATEGIES.values()))
     assert len(networks.groups) > 1  # resampled members take other numbers of steps
     for i, (name, weighting) in enumerate(STRATEGIES.items()):
@@ -171,7 +171,8 @@ def test_unshuffled_comparisons_are_identical(binary_data):
     """A network of its own: every fused network is its sequential fit, so the same costs,
     winner and refitted winner (whose history_ is its own fit's)."""
     X, y = binary_data
-    estimator = make_pipeline(StandardScaler(), WeightedKerasClassifier(table_network, **SETTINGS))
+    network = WeightedKerasClassifier(table_network, **SETTINGS, model__units=6)
+    estimator = make_pipeline(StandardScaler(), network)
     kwargs = {
         "strategies": ["none", "balanced", "undersample"],
         "fp_cost": 1,
