@@ -38,7 +38,7 @@ def _protocol(cfg: dict[str, Any]) -> str:
         return default if cfg.get(key) is None else str(cfg[key])
 
     compare = (
-        f"`compare_weightings(cv={value('compare_cv', '5')}, "
+        f"`compare_weightings(cv={value('compare_cv', value('inner_cv', '5'))}, "
         f"n_repeats={value('compare_repeats', '2')}, "
         f"threshold_cv={value('compare_threshold_cv', '3')}"
         + (f", final={cfg['final']!r}" if cfg.get("final") else "")
@@ -90,6 +90,16 @@ def quality(sec: dict[str, Any]) -> list[str]:
 def _overall(sec: dict[str, Any], methods: list[str]) -> list[str]:
     stats, tally = sec.get("method_stats", {}), sec["picked_win_tie_loss"]
     losses = sec.get("picked_losses_beyond_1se", {})
+    if not stats:  # results of an older run: the win/tie/loss counts only
+        lines = [
+            "`picked` against each method (per data set, paired fold differences, tie "
+            "within 2 standard errors):",
+            "",
+            "| vs | win | tie | loss |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {m} | {t['win']} | {t['tie']} | {t['loss']} |" for m, t in tally.items()]
+        return lines + [""]  # fmt: skip
     lines = [
         "Over the data sets: mean normalised cost, the worst set, the sets above 1.00, and "
         "`picked` against each method (per set, paired fold differences: win/tie/loss within 2 "

@@ -292,11 +292,22 @@ def _summary(sections: dict[str, Any]) -> list[str]:
         picked = sec["mean_normalised_cost"].get("picked")
         rows.append(
             (
-                "6 picked <= 0.47 normalised cost, no set above 1.00, <= 2 losses to any peer",
+                f"6 {sec.get('goal', 'picked strategy: mean normalised cost')}",
                 f"{picked:.3f}" if picked is not None else "-",
                 sec["goal_met"],
             )
         )
+    if "fused" in sections:
+        g = sections["fused"].get("goals", {})
+        rows.append((
+            "7 fused / sequential <= 0.1x (command defaults, 4,000-row search), command < 15 s, "
+            "costs agree",
+            f"command {_number(g.get('cli_ratio_max'))}x, search "
+            f"{_number(g.get('search_ratio_max'))}x, command "
+            f"{_number(g.get('cli_fused_wall_seconds_max'))} s, costs agree: "
+            f"{g.get('costs_agree')}",
+            sections["fused"].get("goal_met"),
+        ))  # fmt: skip
     if "dense" in sections:
         sec = sections["dense"]
         fit = sec["fit"]
@@ -474,7 +485,18 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     for name in ("fit", "jax", "predict", "memory", "search", "gpu", "quality", "fused", "dense"):
         if name in results["sections"]:
             lines += render[name](results["sections"][name])
-    path.write_text("\n".join(lines).rstrip() + "\n")
+    path.write_text("\n".join(lines).rstrip() + "\n" + _hand_written(path))
+
+
+#: The heading from which ``RESULTS.md`` is written by hand (how each run was made, findings);
+#: a regenerated file keeps that part as it was.
+HAND_WRITTEN = "## How this run was made"
+
+
+def _hand_written(path: Path) -> str:
+    text = path.read_text() if path.exists() else ""
+    at = text.find(HAND_WRITTEN)
+    return "" if at < 0 else "\n" + text[at:]
 
 
 if __name__ == "__main__":
