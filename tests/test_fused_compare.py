@@ -104,3 +104,29 @@ def test_a_custom_network_is_compared_sequentially(binary_data, fast_settings, c
         compare_weightings(estimator, X, y, engine="fused")
     with pytest.raises(InvalidParameterError, match="engine must be one of"):
         compare_weightings(estimator, X, y, engine="fastest")
+
+
+def test_a_grid_search_over_weighting_alone_is_compare_weightings_fused(binary_data, fast_settings):
+    """``GridSearchCV(clf, {"weighting": [...]}, scoring=s, cv=folds)`` and
+    ``compare_weightings(clf, strategies=[...], scoring=s, baselines=False, selection="best")``
+    on the same folds: the same mean test score for every weighting, and the same pick, with
+    every network trained in one pass."""
+    from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
+
+    X, y = binary_data
+    clf = WeightedKerasClassifier(**{**fast_settings, "shuffle": False})
+    weightings = [None, "balanced", "focal"]
+    folds = RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0)
+    search = GridSearchCV(clf, {"weighting": weightings}, scoring="roc_auc", cv=folds).fit(X, y)
+    result = compare_weightings(
+        clf, X, y, strategies=weightings, scoring="roc_auc", baselines=False, selection="best",
+        cv=3, n_repeats=1, random_state=0, verbose=0, engine="fused",
+    )  # fmt: skip
+    fused = result.search_.cv_results_
+    order = [str(n) for n in fused["param_strategy"]]
+    for i, weighting in enumerate(weightings):
+        np.testing.assert_allclose(
+            fused["mean_test_score"][order.index(str(weighting).lower())],
+            search.cv_results_["mean_test_score"][i], atol=1e-6,
+        )  # fmt: skip
+    assert result.best_strategy_ == str(search.best_params_["weighting"]).lower()
