@@ -3,16 +3,16 @@
 ``fusable_reason`` says why an estimator cannot be trained by the fused engine (None when it
 can): it must be a ``WeightedKerasClassifier``, alone or as the last step of a pipeline, with a
 Keras loss and an optimizer that updates each weight on its own, and either the built-in
-network (``skweight._fused``, any backend) or, on the JAX backend, a network of its own
-(``skweight._fused_vmap``).
+network (any backend: the grouped layers of ``skweight._fused``) or the JAX backend, where any
+network, the built-in one included, is trained by ``skweight._fused_vmap``.
 
 ``prepare_fit`` runs everything a ``fit`` of such an estimator does before it trains (the
 pipeline's preprocessing, the parameter and data checks, the validation split and the weighting
 strategy) through the estimator's own fit steps, and returns the network to train as a
-``skweight._fused.Member`` with the estimator it belongs to. A network of its own is built once
-per architecture, loss and seed (``templates``), as the estimator's fit builds it: its initial
-variables are those of the member. ``member_proba`` turns a network's outputs into what the
-fitted estimator's ``predict_proba`` would return.
+``skweight._fused.Member`` with the estimator it belongs to. A network trained by ``jax.vmap``
+is built once per seed, row shape and classes (``templates``), as the estimator's fit builds it:
+its initial variables are those of the member. ``member_proba`` turns a network's outputs into
+what the fitted estimator's ``predict_proba`` would return.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ def fused_description(estimator) -> str:
 def prepare_fit(estimator, X, y, sample_weight=None, templates: dict | None = None) -> PreparedFit:
     """Prepare a fit of a clone of ``estimator`` on ``X``, ``y`` up to its network.
 
-    ``templates`` (a dict the caller keeps for one comparison) holds the networks of their own
-    already built, by architecture, loss and seed, so that each is built once.
+    ``templates`` (a dict the caller keeps for one comparison) holds the networks already built
+    for ``jax.vmap``, by seed, row shape and classes, so that each is built once.
     """
     from ._candidate import _request_sample_weight
 
@@ -170,8 +170,8 @@ def prepare_fit(estimator, X, y, sample_weight=None, templates: dict | None = No
     vmapped = uses_vmap(clf)
     if vmapped and (data.dense or is_lazy(data.X) or np.ndim(data.y) != 1):
         raise NotFusableError(
-            "the target has shape " + str(np.shape(data.y)) + " or X is on disk (a network of "
-            "its own is fused for one label per row and rows in memory)"
+            "the target has shape " + str(np.shape(data.y)) + " or X is on disk (networks "
+            "trained by jax.vmap take one label per row and rows in memory)"
         )
     if not vmapped and (data.X.ndim != 2 or data.dense or is_lazy(data.X)):
         raise NotFusableError(

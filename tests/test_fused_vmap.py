@@ -12,8 +12,6 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from imblearn.over_sampling import RandomOverSampler
-from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -23,23 +21,12 @@ from skweight._fusable import prepare_fit, train_settings
 from skweight._fused_vmap import VmappedNetworks
 from skweight._params import InvalidParameterError
 from skweight.compare import compare_weightings
-from skweight.weighting import CostSensitiveWeights, Resampler
+from tests.test_fused import STRATEGIES  # every kind of strategy, per-epoch resampling too
 
 ON_JAX = keras.backend.backend() == "jax"
 jax_only = pytest.mark.skipif(not ON_JAX, reason="networks of their own are fused on JAX only")
 pytestmark = pytest.mark.core
 
-STRATEGIES = {
-    "none": None,
-    "balanced": "balanced",
-    "dict": {0: 1.0, 1: 3.0},
-    "cost-weights": CostSensitiveWeights(fp_cost=1.0, fn_cost=4.0),
-    "focal": "focal",
-    "logit-adjusted": "logit-adjusted",
-    "oversample": RandomOverSampler(random_state=0),
-    "undersample": RandomUnderSampler(random_state=0),
-    "undersample-per-epoch": Resampler(RandomUnderSampler(random_state=0), per_epoch=True),
-}
 SETTINGS = {"epochs": 3, "batch_size": 16, "shuffle": False, "random_state": 0,
             "optimizer__learning_rate": 0.01}  # fmt: skip
 
