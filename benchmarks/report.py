@@ -340,6 +340,8 @@ def _fused(section: dict[str, Any]) -> list[str]:
     jobs = [("skweight compare (defaults)", section.get("cli", {})),
             ("6 strategies x 5 folds, 4,000 x 30", section.get("search", {}))]  # fmt: skip
     jobs += [(f"KEEL {name}", {"tensorflow": r}) for name, r in section.get("keel", {}).items()]
+    if "custom_search" in section:
+        jobs.append(("the same search, the network as a build function", section["custom_search"]))
     if "images" in section:
         jobs.append(("`--data digits-images` (`small_cnn`, a network of its own)",
                      section["images"]))  # fmt: skip
