@@ -5,7 +5,7 @@ from a build function cannot be restacked that way. On the JAX backend it need n
 Keras model has a pure ``stateless_call(trainable, non_trainable, x)``, and ``jax.vmap`` over
 the networks' variables runs K copies of it as one program. ``VmappedNetworks`` keeps the
 fused engine's grouping, row pool and batch order (``FusedNetworks``) and replaces its Keras
-``fit`` by one compiled training step per group, written as Keras' JAX trainer writes it:
+``fit`` by one compiled epoch per group, each step written as Keras' JAX trainer writes it:
 
 - the forward pass is the template network's ``stateless_call`` in training mode, with its
   regularisation losses; each network's loss is its own Keras loss on its own rows, every
@@ -132,6 +132,7 @@ class VmappedNetworks(FusedNetworks):
         return forward
 
     def _run_group(self, group, pool, advance) -> None:
+        """Train the group's members from their initial variables, an epoch per call."""
         start = time.perf_counter()
         rows, offsets = pool
         members = [self.members[i] for i in group.members]
