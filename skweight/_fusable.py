@@ -106,7 +106,7 @@ def fusable_reason(estimator) -> str | None:
     if clf.callbacks or routed(clf._keyword_params(), "callbacks"):
         return "callbacks= are given (they act on one fit each)"
     if clf.metrics is not None or routed(clf._keyword_params(), "metrics"):
-        return "metrics= are given (the fused fit records no per-network history)"
+        return "metrics= are given (the fused fit records each network's loss, not its metrics)"
     if isinstance(clf.batch_size, numbers.Integral) and clf.batch_size == -1:
         return "batch_size=-1 (one batch of all rows) is not fused"
     try:
