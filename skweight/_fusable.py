@@ -180,7 +180,7 @@ def prepare_fit(estimator, X, y, sample_weight=None, templates: dict | None = No
         )
     train, _ = clf._prepare_rows(data, settings)  # validation rows only feed history_
     if vmapped:
-        return _prepare_custom(estimator, prefix, clf, settings, train, templates)
+        return _prepare_vmapped(estimator, prefix, clf, settings, train, templates)
     spec = network_spec(clf)
     default = "binary_crossentropy" if spec.n_units == 1 else "sparse_categorical_crossentropy"
     loss = make_loss(clf.loss or default, routed(settings.routed, "loss"))
@@ -197,7 +197,7 @@ def prepare_fit(estimator, X, y, sample_weight=None, templates: dict | None = No
     return PreparedFit(estimator, prefix, clf, member, spec=spec)
 
 
-def _prepare_custom(estimator, prefix, clf, settings, train, templates) -> PreparedFit:
+def _prepare_vmapped(estimator, prefix, clf, settings, train, templates) -> PreparedFit:
     """The member of a network trained by ``jax.vmap`` (``uses_vmap``).
 
     Its network is built as its fit builds it (the same seed, so the same initial variables),
@@ -215,17 +215,18 @@ def _prepare_custom(estimator, prefix, clf, settings, train, templates) -> Prepa
         finally:
             clf.weighting_ = weighting
         model = clf.__dict__.pop("model_")
-        templates[key] = (model, clf.from_logits_, vmap_reason(model), network_variables(model))
-    model, clf.from_logits_, reason, initial = templates[key]
+        spec = (key[1:3], tuple(tuple(v.shape) for v in model.variables))
+        templates[key] = (model, clf.from_logits_, vmap_reason(model), network_variables(model),
+                          spec)  # fmt: skip
+    model, clf.from_logits_, reason, initial, spec = templates[key]
     loss = clf.weighting_.make_loss(loss_object(model.loss), target_type=clf.target_type_)
     reason = reason or optimizer_is_fusable(model.optimizer)
     if reason is None and not loss_is_fusable(loss):
         reason = f"it trains with {type(loss).__name__}, not one of Keras' per-row losses"
     if reason is not None:
         raise NotFusableError(f"the network cannot be fused: {reason}")
-    shapes = tuple(tuple(v.shape) for v in model.variables)
     member = Member(train=train, loss=loss, initial_weights=initial, seed=settings.strategy_seed)
-    return PreparedFit(estimator, prefix, clf, member, spec=(key[1:3], shapes), template=model)
+    return PreparedFit(estimator, prefix, clf, member, spec=spec, template=model)
 
 
 def install_network(prepared: PreparedFit, weights, history=None) -> Any:

@@ -162,8 +162,8 @@ def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
 
 
 def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, list[int]]]:
-    """One ``FusedNetworks`` (``VmappedNetworks`` for a network of its own) per architecture
-    (preprocessing may change the feature count), with the indices of its prepared fits."""
+    """One ``FusedNetworks`` (``VmappedNetworks`` for fits prepared for ``jax.vmap``) per
+    architecture (preprocessing may change the feature count), with the indices of its fits."""
     by_spec: dict[Any, list[int]] = {}
     for i, fit in enumerate(prepared):
         by_spec.setdefault(fit.spec, []).append(i)
@@ -202,7 +202,7 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
     param = weighting_param(model)
     n_rows = len(y)
     refit_units = -(-n_rows // max(int(_final(model).batch_size), 1)) * int(_final(model).epochs)
-    templates: dict = {}  # networks of their own, built once per architecture and seed
+    templates: dict = {}  # networks for jax.vmap, built once per seed, row shape and classes
     with ComparisonProgress(len(jobs) * _PREPARE_UNITS, "preparing", enabled=verbose > 0) as bar:
         prepared, seconds = [], []
         for weighting, rows in jobs.values():
