@@ -30,7 +30,7 @@ import numpy as np
 
 from ._fused_history import NetworkLossHistory
 from ._grouped import NetworkSpec, build_grouped_mlp, grouped_variables, set_network_weights
-from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot
+from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot, seed_keras
 from .weighting.base import TrainingSet
 
 #: Optimizers whose update of a weight depends only on that weight's gradient history.
@@ -245,7 +245,7 @@ class FusedNetworks:
     def fit(self, advance: Callable[[int], None] | None = None) -> FusedNetworks:
         """Train every group; ``advance(n)`` is called as steps finish."""
         if self.settings.seed is not None:
-            keras.utils.set_random_seed(self.settings.seed)
+            seed_keras(self.settings.seed)
         pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.groups]
         self._pool_rows = max(len(p) for p, _ in pools)
         self._compile()

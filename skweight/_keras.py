@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -63,6 +64,33 @@ ONE_HOT_LOSSES = (
     keras.losses.CategoricalHinge,
     *OVERLAP_LOSSES,
 )
+
+
+def seed_keras(seed: int) -> None:
+    """``keras.utils.set_random_seed(seed)``, without importing TensorFlow on other backends.
+
+    Keras also seeds TensorFlow whenever it is installed (for ``tf.data`` pipelines), which
+    imports it, about 2 s, in every process that fits on JAX or PyTorch. skweight feeds those
+    backends without ``tf.data``, so TensorFlow is seeded only when it is the backend or was
+    already imported; Python's, NumPy's, PyTorch's and Keras' own generators are seeded as
+    Keras seeds them.
+    """
+    from keras.src.utils import rng_utils
+
+    lazy = getattr(rng_utils, "tf", None)
+    skip = (
+        keras.backend.backend() != "tensorflow"
+        and "tensorflow" not in sys.modules
+        and getattr(lazy, "_available", True) is None  # not yet looked for
+    )
+    if not skip:
+        keras.utils.set_random_seed(seed)
+        return
+    lazy._available = False
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        lazy._available = None
 
 
 def _loss_class_from_name(name: str) -> type | None:

@@ -38,6 +38,7 @@ from ._keras import (
     make_loss,
     make_optimizer,
     needs_one_hot,
+    seed_keras,
     warn_if_ignored_in_overlap_loss,
 )
 from ._keyword_params import KeywordParams
@@ -316,7 +317,7 @@ class BaseWeightedKeras(KeywordParams, TargetLayout, BaseEstimator):
         ``recompile=True`` (see ``skweight._compiled``).
         """
         if settings.seed is not None:
-            keras.utils.set_random_seed(settings.seed)
+            seed_keras(settings.seed)
         if several_outputs(self):
             return build_and_compile_outputs(self, settings)
         build_and_compile(self, settings)
