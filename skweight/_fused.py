@@ -3,12 +3,15 @@
 Each network (a ``Member``) comes with what ``BaseWeightedKeras.fit`` would train it on: the
 rows, targets and weights its weighting strategy prepared (a ``TrainingSet``, resampled rows and
 per-epoch draws included), its loss (cross-entropy, focal, ...), its initial weights and the seed
-of its batch order. Members that take the same number of steps per epoch are trained together,
-as one ``skweight._grouped`` model, in one ``fit``:
+of its batch order. Members are trained together in *passes*, each pass one ``skweight._grouped``
+model trained for as many steps as its longest member takes:
 
 - every step feeds network ``k`` a batch of *its own* rows (the model gathers them by index from
-  one pool holding every member's rows once), in the order a separate fit would see them: its
-  rows shuffled each epoch, the last batch of an epoch smaller;
+  one pool holding every member's rows once), in the order a separate fit would see them
+  (``skweight._fused_feed``): its rows shuffled at each of its epochs, the last batch of an
+  epoch smaller; networks whose epochs take fewer steps (a fold, an under-sampled draw) run
+  through their epochs faster, and the pass keeps each network's weights as they are at its
+  own last step;
 - the loss is the sum of the K networks' losses, each scaled exactly as a separate fit scales
   its own (its weighted per-row losses summed and divided by its own batch size; padded rows
   weigh 0), so each network's gradient is the gradient of its own loss;
@@ -19,7 +22,6 @@ as one ``skweight._grouped`` model, in one ``fit``:
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from ._fused_feed import StepFeed, pass_ends, split_passes, steps_per_epoch
 from ._fused_history import NetworkLossHistory
 from ._grouped import NetworkSpec, build_grouped_mlp, grouped_variables, set_network_weights
 from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot, seed_keras
@@ -40,6 +43,9 @@ ELEMENTWISE_OPTIMIZERS = (
 
 #: Compile settings the fused fit takes over from ``compile__*``; others make it sequential.
 FUSABLE_COMPILE_KEYS = ("steps_per_execution", "jit_compile")
+
+#: Members share a pass when their epochs take at least this share of its longest one's steps.
+PASS_RATIO = 0.5
 
 #: Upper bound of the index and target arrays handed to one ``fit`` call.
 CHUNK_BYTES = 64 * 2**20
@@ -191,10 +197,10 @@ class _Progress(keras.callbacks.Callback):
 
 @dataclass
 class _Group:
-    """Members with the same steps per epoch, trained together; their weights once trained."""
+    """A pass: members trained together, each for its own steps; their weights once trained."""
 
     members: list[int]
-    steps_per_epoch: int
+    epoch_steps: list[int]  # each member's steps per epoch
     weights: list[np.ndarray] = field(default_factory=list)
     seconds: float = 0.0
     history: np.ndarray | None = None  # (epochs, members): each member's loss per epoch
@@ -203,11 +209,12 @@ class _Group:
 class FusedNetworks:
     """Members trained side by side; ``weights(i)`` and ``predict`` read them back.
 
-    One Keras model of ``K`` networks (``K`` the size of the largest group) is compiled once and
-    trained group after group: before each group its networks get their initial weights, the
-    optimizer its initial state and the row pool the group's rows. A group of ``k < K``
-    networks is fed at width ``k``: the model runs the first ``k`` networks only, so a small
-    group (or a refit, ``fit_more``) costs what its own networks cost, not ``K``'s.
+    Members whose epochs take at least ``PASS_RATIO`` times the steps of the longest one's
+    share a pass (``split_passes``); a pass of ``k`` networks runs for its longest member's
+    steps. One Keras model of ``K`` networks (``K`` the size of the largest pass) is compiled
+    once and trained pass after pass: before each its networks get their initial weights, the
+    optimizer its initial state and the row pool the pass's rows. A pass of ``k < K`` networks
+    is fed at width ``k``: the model runs the first ``k`` networks only.
 
     Parameters
     ----------
@@ -221,11 +228,9 @@ class FusedNetworks:
         self.spec = spec
         self.members = list(members)
         self.settings = settings
-        by_steps: dict[int, list[int]] = {}
-        for i, member in enumerate(self.members):
-            steps = math.ceil(len(_epoch_order(member, 0, None)) / settings.batch_size)
-            by_steps.setdefault(steps, []).append(i)
-        self.groups = [_Group(index, steps) for steps, index in sorted(by_steps.items())]
+        epoch_steps = [steps_per_epoch(m, settings.batch_size) for m in self.members]
+        self.groups = [_Group(index, [epoch_steps[i] for i in index])
+                       for index in split_passes(epoch_steps, PASS_RATIO)]  # fmt: skip
         self._where = {i: (g, j) for g, group in enumerate(self.groups)
                        for j, i in enumerate(group.members)}  # fmt: skip
         self.width = max(len(g.members) for g in self.groups)
@@ -234,16 +239,16 @@ class FusedNetworks:
 
     @property
     def total_steps(self) -> int:
-        """Optimizer steps of the whole training (each group's steps per epoch x epochs)."""
-        return sum(g.steps_per_epoch for g in self.groups) * self.settings.epochs
+        """Optimizer steps of the whole training (each pass's longest member's steps)."""
+        return sum(max(g.epoch_steps) for g in self.groups) * self.settings.epochs
 
     def member_seconds(self, i: int) -> float:
-        """Training time of member ``i``'s group, shared equally among its members."""
+        """Training time of member ``i``'s pass, shared equally among its members."""
         group = self.groups[self._where[i][0]]
         return group.seconds / len(group.members)
 
     def fit(self, advance: Callable[[int], None] | None = None) -> FusedNetworks:
-        """Train every group; ``advance(n)`` is called as steps finish."""
+        """Train every pass; ``advance(n)`` is called as steps finish."""
         if self.settings.seed is not None:
             seed_keras(self.settings.seed)
         pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.groups]
@@ -270,31 +275,16 @@ class FusedNetworks:
         model.optimizer.build(model.trainable_variables)
         self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
 
-    def fit_more(self, members: Sequence[Member], advance=None) -> list[int] | None:
-        """Train more members on the compiled model, after ``fit``; their indices.
-
-        None (nothing trained) when they do not fit it: more members than its width, a loss it
-        was not compiled with, or more rows than its pool holds.
-        """
-        kinds, _ = loss_kinds([*self.losses, *(m.loss for m in members)])
-        steps = {math.ceil(len(_epoch_order(m, 0, None)) / self.settings.batch_size)
-                 for m in members}  # fmt: skip
-        pool = _pool([m.train.X for m in members])
-        if len(kinds) > len(self.losses) or len(members) > self.width or len(steps) != 1:
-            return None
-        if len(pool[0]) > self._pool_rows:
-            return None
-        first = len(self.members)
-        self.members += list(members)
-        self._kind += loss_kinds([*self.losses, *(m.loss for m in members)])[1][len(self.losses) :]
-        group = _Group(list(range(first, len(self.members))), steps.pop())
-        self.groups.append(group)
-        self._where.update({i: (len(self.groups) - 1, j) for j, i in enumerate(group.members)})
-        self._run_group(group, pool, advance)
-        return group.members
+    def _feed(self, group: _Group, offsets) -> StepFeed:
+        """The pass's inputs, step by step."""
+        members = [self.members[i] for i in group.members]
+        settings = self.settings
+        return StepFeed(members, offsets, [self._kind[i] for i in group.members],
+                        group.epoch_steps, settings.batch_size, settings.epochs,
+                        settings.shuffle)  # fmt: skip
 
     def _run_group(self, group: _Group, pool, advance) -> None:
-        """Reset the model to the group's initial state, then train it."""
+        """Reset the model to the pass's initial state, then train it."""
         start = time.perf_counter()
         rows, offsets = pool
         model, core = self._model, self._core
@@ -307,29 +297,29 @@ class FusedNetworks:
         initial = [m.initial_weights for m in members]
         set_network_weights(core, initial + [initial[0]] * (self.width - len(members)))
         callbacks = [] if advance is None else [_Progress(advance)]
-        self._history.clear(group.steps_per_epoch)
-        self._fit_group(model, group, members, offsets, callbacks)
-        group.weights = [keras.ops.convert_to_numpy(w.value) for w in grouped_variables(core)]
+        self._history.clear(group.epoch_steps)
+        group.weights = self._fit_group(model, self._feed(group, offsets), callbacks)
         group.history = self._history.epoch_losses(len(members))
         group.seconds = time.perf_counter() - start
 
-    def _fit_group(self, model, group: _Group, members, offsets, callbacks) -> None:
-        settings = self.settings
-        width = len(members)  # the model runs the group's networks only
-        batch, steps = settings.batch_size, group.steps_per_epoch
-        rngs = [np.random.default_rng(m.seed) for m in members] if settings.shuffle else None
-        kinds = [self._kind[i] for i in group.members]
-        per_epoch = steps * batch * width * 16
-        chunk = max(1, min(settings.epochs, CHUNK_BYTES // per_epoch))
-        for first in range(0, settings.epochs, chunk):
-            parts = [
-                epoch_arrays(members, offsets, kinds, rngs, e, steps, batch, width)
-                for e in range(first, min(first + chunk, settings.epochs))
-            ]
-            x = np.concatenate([p[0] for p in parts])  # epochs one after the other
-            y = np.concatenate([p[1] for p in parts])
+    def _fit_group(self, model, feed: StepFeed, callbacks) -> list[np.ndarray]:
+        """Fit the pass up to each member's last step in turn; each member's weights as they
+        are at its last step."""
+        batch, width = self.settings.batch_size, len(feed.members)
+        kept: list[np.ndarray] = []
+        position = 0
+        for stop in pass_ends(feed, max(1, CHUNK_BYTES // (batch * width * 16))):
+            x, y = feed.take(position, stop)
             model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0,
                       callbacks=callbacks)  # fmt: skip
+            position = stop
+            ending = np.flatnonzero(feed.ends == stop)
+            if len(ending):
+                now = [keras.ops.convert_to_numpy(w.value) for w in grouped_variables(self._core)]
+                kept = kept or [value.copy() for value in now]
+                for value, new in zip(kept, now, strict=True):
+                    value[ending] = new[ending]
+        return kept
 
     def history(self, i: int) -> dict[str, list[float]]:
         """Member ``i``'s training loss per epoch, as its own fit's ``history_`` records it."""
@@ -377,37 +367,3 @@ def _pool(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]]:
             size += len(array)
         offsets.append(seen[id(array)])
     return np.concatenate(blocks), offsets
-
-
-def _epoch_order(member: Member, epoch: int, rng: np.random.Generator | None) -> np.ndarray:
-    """Indices into ``member.train`` that ``epoch`` trains on, in batch order."""
-    train = member.train
-    rows = np.arange(len(train.y)) if train.epoch_rows is None else train.epoch_rows(epoch)
-    rows = np.asarray(rows, dtype=np.intp)
-    return rows if rng is None else rng.permutation(rows)
-
-
-def epoch_arrays(members, offsets, kinds, rngs, epoch: int, steps: int, batch: int, width: int):
-    """Index array ``(steps * batch, width)``, targets ``(steps * batch, width, 3)`` and the
-    number of rows each member trains on in this epoch.
-
-    ``rngs`` (one generator per member, or None for no shuffling) orders each epoch's rows;
-    slots beyond the members, and positions beyond a member's rows, weigh 0.
-    """
-    n_positions = steps * batch
-    index = np.zeros((n_positions, width), dtype="int32")
-    target = np.zeros((n_positions, width, 3), dtype="float32")
-    counts = []
-    for j, member in enumerate(members):
-        rows = _epoch_order(member, epoch, None if rngs is None else rngs[j])[:n_positions]
-        n = len(rows)
-        position = np.arange(n)
-        size = np.minimum(batch, n - (position // batch) * batch)  # rows in each row's batch
-        weights = member.train.sample_weight
-        weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)[rows]
-        index[:n, j] = offsets[j] + rows
-        target[:n, j, 0] = member.train.y[rows]
-        target[:n, j, 1] = weight / size
-        target[:, j, 2] = kinds[j]
-        counts.append(n)
-    return index, target, counts

@@ -4,9 +4,10 @@ The grouped model minimises the sum of its networks' losses, so Keras logs one n
 ``NetworkLossHistory`` is a Keras metric that keeps each network's own: at every step it adds
 the network's loss on its batch times the rows of that batch to the row of the current epoch,
 and the batch's rows to a count, as Keras' loss tracker does for one network (the epoch loss of
-a fit is its batch losses averaged, weighted by the rows in each batch). Keras resets metrics
-at every ``fit`` call, and the fused fit calls ``fit`` once per chunk of epochs, so it keeps its
-sums until ``clear`` (before each group of networks).
+a fit is its batch losses averaged, weighted by the rows in each batch). Each network counts its
+own epochs (a pass trains networks whose epochs take different numbers of steps). Keras resets
+metrics at every ``fit`` call, and a pass calls ``fit`` several times, so it keeps its sums
+until ``clear`` (before each pass).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class NetworkLossHistory(keras.metrics.Metric):
     width : int
         The most networks the model trains at once.
     epochs : int
-        Epochs of each group.
+        Epochs of each network.
     """
 
     def __init__(self, loss, width: int, epochs: int, **kwargs):
@@ -35,16 +36,18 @@ class NetworkLossHistory(keras.metrics.Metric):
                                         name="totals")  # fmt: skip
         self.rows = self.add_variable((self.epochs, self.width), initializer="zeros", name="rows")
         self.step = self.add_variable((), initializer="zeros", name="step")
-        self.steps_per_epoch = self.add_variable((), initializer="ones", name="steps_per_epoch")
+        self.steps_per_epoch = self.add_variable((self.width,), initializer="ones",
+                                                 name="steps_per_epoch")  # fmt: skip
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         ops = keras.ops
         losses = ops.sum(self.loss.network_values(y_true, y_pred), axis=0)  # (k,) this batch
         rows = ops.sum(ops.cast(ops.greater(y_true[..., 1], 0.0), "float32"), axis=0)
-        short = self.width - ops.shape(losses)[0]  # the group may be narrower than the model
+        short = self.width - ops.shape(losses)[0]  # the pass may be narrower than the model
         losses, rows = ops.pad(losses * rows, [[0, short]]), ops.pad(rows, [[0, short]])
-        epoch = ops.cast(ops.floor_divide(self.step, self.steps_per_epoch), "int32")
-        at = ops.expand_dims(ops.one_hot(epoch, self.epochs), 1)  # (epochs, 1)
+        epoch = ops.floor_divide(self.step, self.steps_per_epoch)  # (width,); after its last
+        epoch = ops.cast(ops.minimum(epoch, self.epochs - 1), "int32")  # step a network adds 0
+        at = ops.transpose(ops.one_hot(epoch, self.epochs))  # (epochs, width)
         self.totals.assign(self.totals + at * losses)
         self.rows.assign(self.rows + at * rows)
         self.step.assign(self.step + 1.0)
@@ -55,11 +58,13 @@ class NetworkLossHistory(keras.metrics.Metric):
     def reset_state(self):
         """Kept across ``fit`` calls: see ``clear``."""
 
-    def clear(self, steps_per_epoch: int) -> None:
-        """Start a group of networks that take ``steps_per_epoch`` steps an epoch."""
+    def clear(self, epoch_steps) -> None:
+        """Start a pass whose networks take ``epoch_steps[k]`` steps an epoch."""
         for variable in (self.totals, self.rows, self.step):
             variable.assign(np.zeros(variable.shape, dtype="float32"))
-        self.steps_per_epoch.assign(float(steps_per_epoch))
+        steps = np.ones(self.width, dtype="float32")
+        steps[: len(epoch_steps)] = epoch_steps
+        self.steps_per_epoch.assign(steps)
 
     def epoch_losses(self, n_networks: int) -> np.ndarray:
         """Each of the first ``n_networks`` networks' loss per epoch, shape (epochs, n)."""

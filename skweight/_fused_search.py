@@ -3,15 +3,17 @@
 The sequential engine runs a ``GridSearchCV`` in which every candidate's fit trains its own
 network(s). The fused engine first lists every network that search trains, as (weighting,
 training rows) pairs: each candidate on each outer training fold, and the inner folds of the
-tuned threshold. It prepares each one through the estimator's own fit steps
+tuned threshold, and, unless the final model averages the fold networks, each candidate on
+every row (the winner's final network, trained in the same pass before the winner is known;
+the others are dropped). It prepares each one through the estimator's own fit steps
 (``skweight._fusable``), trains them all together (``skweight._fused.FusedNetworks``) and
 predicts every row with each of them. Then it runs the *same* ``GridSearchCV`` (candidates,
 folds, scorers, ``MinimumCostClassifier``, ``TunedThresholdClassifierCV``) on row numbers
 instead of rows, with ``TrainedLookup`` standing in for the estimator: its ``fit`` looks up the
 network trained on exactly those rows with that weighting, its ``predict_proba`` returns that
 network's probabilities. Everything after training is the code the sequential engine runs. The
-winner is refitted on all rows on the same fused model (an ordinary fit for the tuned
-threshold); a cost decision then wraps it as a ``FrozenEstimator``.
+winner's network on all rows is already trained (an ordinary fit for the tuned threshold); a
+cost decision then wraps it as a ``FrozenEstimator``.
 """
 
 from __future__ import annotations
@@ -137,8 +139,9 @@ class TrainedLookup(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
-    """``{key: (weighting, rows)}`` of every network, and the keys each (name, split) uses."""
+def _plan(names, strategies, splits, y, threshold_cv, refit: bool) -> tuple[dict, dict]:
+    """``{key: (weighting, rows)}`` of every network, and the keys each (name, split) uses;
+    with ``refit``, every candidate's network on all rows too."""
     jobs: dict[tuple[str, bytes], tuple[Any, np.ndarray]] = {}
     uses: dict[tuple[str, int], list] = {}
 
@@ -158,6 +161,10 @@ def _plan(names, strategies, splits, y, threshold_cv) -> tuple[dict, dict]:
                 inner = check_cv(threshold_cv, y[train], classifier=True)
                 keys += [need(None, train[t]) for t, _ in inner.split(train[:, None], y[train])]
             uses[(name, s)] = keys
+    if refit:
+        for name in names:
+            if name not in ("constant", "tuned-threshold"):
+                need(None if name in BASELINES else strategies[name], np.arange(len(y)))
     return jobs, uses
 
 
@@ -198,10 +205,9 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
     names, strategies, splits = plan.names, plan.strategies, plan.splits
     threshold_cv = plan.threshold_cv
     y = np.asarray(y)
-    jobs, uses = _plan(names, strategies, splits, y, threshold_cv)
+    jobs, uses = _plan(names, strategies, splits, y, threshold_cv, plan.final == "refit")
     param = weighting_param(model)
     n_rows = len(y)
-    refit_units = -(-n_rows // max(int(_final(model).batch_size), 1)) * int(_final(model).epochs)
     templates: dict = {}  # networks for jax.vmap, built once per seed, row shape and classes
     with ComparisonProgress(len(jobs) * _PREPARE_UNITS, "preparing", enabled=verbose > 0) as bar:
         prepared, seconds = [], []
@@ -215,7 +221,7 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
             seconds.append(time.perf_counter() - start)
             bar.advance(_PREPARE_UNITS)
         trained = _fused_models(prepared)
-        bar.grow(sum(f.total_steps for f, _ in trained) + len(names) * len(splits) + refit_units)
+        bar.grow(sum(f.total_steps for f, _ in trained) + len(names) * len(splits))
         bar.phase(f"training {len(jobs)} networks")
         networks = TrainedNetworks()
         keys = list(jobs)
@@ -238,58 +244,45 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
         winner = plan.pick(search).set_params(estimator=model)
         bar.advance(len(names) * len(splits))
         start = time.perf_counter()
-        folds = None
-        if plan.final == "fold-average" and winner.strategy not in ("tuned-threshold", "constant"):
-            bar.phase("averaging the winner's fold networks")
-            folds = _fold_networks(winner, splits, keys, prepared, trained)
-            winner.classes_ = np.unique(y)
-            winner.model_ = _decide(winner, FoldAverageClassifier(folds).fit(), X, y)
-            search.best_estimator_ = winner
-        else:
+        found = _Found(keys, prepared, trained)
+        if winner.strategy in ("tuned-threshold", "constant"):
             bar.phase("refitting the winner")
-            search.best_estimator_ = _refit(
-                winner, trained, X, y, sample_weight, bar.advance, templates
-            )
+            weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+            search.best_estimator_ = winner.fit(X, y, **weights)
+        else:
+            weighting = _weighting(winner)
+            if plan.final == "fold-average":
+                bar.phase("averaging the winner's fold networks")
+                fitted = FoldAverageClassifier([found(weighting, t) for t, _ in splits]).fit()
+            else:
+                fitted = found(weighting, np.arange(n_rows))
+            winner.classes_ = np.unique(y)
+            winner.model_ = _decide(winner, fitted, X, y)
+            search.best_estimator_ = winner
         search.refit_time_ = time.perf_counter() - start
         bar.finish()
     return search
 
 
-def _refit(candidate: StrategyCandidate, trained, X, y, sample_weight, advance, templates):
-    """The winner fitted on every row: its network trained on the fused model when it fits
-    there (every candidate but the tuned threshold, whose inner folds it would need), else an
-    ordinary fit."""
+def _weighting(candidate: StrategyCandidate) -> Any:
+    """The weighting of the candidate's network (none for the baselines)."""
     name = candidate.strategy
-    if name not in ("tuned-threshold", "constant"):
-        weighting = None if name in BASELINES else candidate.strategies[name]
-        param = weighting_param(candidate.estimator)
-        estimator = clone(candidate.estimator).set_params(**{param: weighting})
-        prepared = prepare_fit(estimator, X, y, sample_weight, templates)
-        for fused, _ in trained:
-            if fused.spec == prepared.spec:
-                index = fused.fit_more([prepared.member], advance)
-                if index is not None:
-                    i = index[0]
-                    fitted = install_network(prepared, fused.weights(i), fused.history(i))
-                    candidate.classes_ = np.unique(y)
-                    candidate.model_ = _decide(candidate, fitted, X, y)
-                    return candidate
-    weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-    return candidate.fit(X, y, **weights)
+    return None if name in BASELINES else candidate.strategies[name]
 
 
-def _fold_networks(candidate: StrategyCandidate, splits, keys, prepared, trained) -> list:
-    """The candidate's network of every split, fitted estimators (preprocessing included)."""
-    name = candidate.strategy
-    weighting = None if name in BASELINES else candidate.strategies[name]
-    where = {i: (fused, j) for fused, index in trained for j, i in enumerate(index)}
-    position = {key: i for i, key in enumerate(keys)}
-    fitted = []
-    for train, _ in splits:
-        i = position[_key(weighting, train)]
-        fused, j = where[i]
-        fitted.append(install_network(prepared[i], fused.weights(j), fused.history(j)))
-    return fitted
+class _Found:
+    """The trained networks as fitted estimators (preprocessing included), by (weighting,
+    rows)."""
+
+    def __init__(self, keys, prepared, trained):
+        self.position = {key: i for i, key in enumerate(keys)}
+        self.prepared = prepared
+        self.where = {i: (fused, j) for fused, index in trained for j, i in enumerate(index)}
+
+    def __call__(self, weighting, rows):
+        i = self.position[_key(weighting, rows)]
+        fused, j = self.where[i]
+        return install_network(self.prepared[i], fused.weights(j), fused.history(j))
 
 
 def _decide(candidate: StrategyCandidate, fitted, X, y):
@@ -298,10 +291,6 @@ def _decide(candidate: StrategyCandidate, fitted, X, y):
     if candidate.strategy not in BASELINES:
         return fitted
     return candidate.decide(FrozenEstimator(fitted), candidate.classes_).fit(X, y)
-
-
-def _final(model):
-    return model.steps[-1][1] if hasattr(model, "steps") else model
 
 
 def _features(prepared: Sequence[PreparedFit], rows: Sequence[bytes], X) -> list[np.ndarray]:

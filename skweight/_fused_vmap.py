@@ -5,7 +5,7 @@ from a build function cannot be restacked that way. On the JAX backend it need n
 Keras model has a pure ``stateless_call(trainable, non_trainable, x)``, and ``jax.vmap`` over
 the networks' variables runs K copies of it as one program. ``VmappedNetworks`` keeps the
 fused engine's grouping, row pool and batch order (``FusedNetworks``) and replaces its Keras
-``fit`` by one compiled epoch per group, each step written as Keras' JAX trainer writes it:
+``fit`` by one compiled program per pass, each step written as Keras' JAX trainer writes it:
 
 - the forward pass is the template network's ``stateless_call`` in training mode, with its
   regularisation losses; each network's loss is its own Keras loss on its own rows, every
@@ -13,7 +13,8 @@ fused engine's grouping, row pool and batch order (``FusedNetworks``) and replac
   regularisation losses: the value ``model.fit`` minimises on that batch;
 - the update is the compiled optimizer's ``stateless_apply`` on the network's own gradient and
   optimizer state;
-- ``jax.lax.scan`` runs an epoch's steps in one call, ``jax.vmap`` the K networks.
+- ``jax.lax.scan`` runs a chunk of steps in one call (one compiled program per pass), ``jax.vmap``
+  the K networks; a network past its own last step is left as it is (its ``active`` flag).
 
 Layers that mix the rows of a batch (batch normalisation) would see the padding, so networks
 with them are trained one by one (``vmap_reason``). Dropout draws from each network's own seed
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from ._fused import FusedLoss, FusedNetworks, Member, TrainSettings, epoch_arrays
+from ._fused import CHUNK_BYTES, FusedLoss, FusedNetworks, Member, TrainSettings
 
 #: Layers whose training-mode output for a row depends on the other rows of its batch.
 BATCH_MIXING_LAYERS = (keras.layers.BatchNormalization,)
@@ -86,10 +87,10 @@ class VmappedNetworks(FusedNetworks):
             optimizer.build(model.trainable_variables)
         self._fresh = [keras.ops.convert_to_numpy(v.value) for v in optimizer.variables]
         self._n_trainable = len(model.trainable_variables)
-        self._epoch = jax.jit(self._epoch_function(model, optimizer))
+        self._steps = jax.jit(self._steps_function(model, optimizer))
         self._forward = jax.jit(jax.vmap(self._forward_function(model)))
 
-    def _epoch_function(self, model, optimizer):
+    def _steps_function(self, model, optimizer):
         import jax
         import jax.numpy as jnp
 
@@ -105,7 +106,7 @@ class VmappedNetworks(FusedNetworks):
                 total = total + penalty
             return total, non_trainable
 
-        def step(state, index, target, pool):
+        def step(state, index, target, active, pool):
             trainable, non_trainable, optimizer_state = state
             x = jnp.take(pool, index, axis=0)
             (value, non_trainable), grads = jax.value_and_grad(network_loss, has_aux=True)(
@@ -114,14 +115,17 @@ class VmappedNetworks(FusedNetworks):
             trainable, optimizer_state = optimizer.stateless_apply(
                 optimizer_state, grads, trainable
             )
-            return (trainable, non_trainable, optimizer_state), value
+            new = (trainable, non_trainable, optimizer_state)
+            return jax.tree.map(lambda n, o: jnp.where(active, n, o), new, state), value
 
-        networks = jax.vmap(step, in_axes=(0, 1, 1, None))
+        networks = jax.vmap(step, in_axes=(0, 1, 1, 0, None))
 
-        def epoch(state, index, target, pool):
-            return jax.lax.scan(lambda s, xs: networks(s, *xs, pool), state, (index, target))
+        def steps(state, index, target, active, pool):
+            return jax.lax.scan(
+                lambda s, xs: networks(s, *xs, pool), state, (index, target, active)
+            )
 
-        return epoch
+        return steps
 
     @staticmethod
     def _forward_function(model):
@@ -132,35 +136,40 @@ class VmappedNetworks(FusedNetworks):
         return forward
 
     def _run_group(self, group, pool, advance) -> None:
-        """Train the group's members from their initial variables, an epoch per call."""
+        """Train the pass's members from their initial variables, a chunk of steps per call
+        (every chunk as long as the first, the last padded with steps no network takes)."""
         start = time.perf_counter()
         rows, offsets = pool
         members = [self.members[i] for i in group.members]
-        n_trainable = self._n_trainable
+        n_trainable, width = self._n_trainable, len(members)
         initial = [m.initial_weights for m in members]
         stacked = [np.stack(values) for values in zip(*initial, strict=True)]
         state = (
             stacked[:n_trainable],
             stacked[n_trainable:],
-            [np.broadcast_to(v, (len(members), *np.shape(v))).copy() for v in self._fresh],
+            [np.broadcast_to(v, (width, *np.shape(v))).copy() for v in self._fresh],
         )
-        settings = self.settings
-        batch, steps = settings.batch_size, group.steps_per_epoch
-        rngs = [np.random.default_rng(m.seed) for m in members] if settings.shuffle else None
-        kinds = [self._kind[i] for i in group.members]
-        losses = np.zeros((settings.epochs, len(members)))
-        for epoch in range(settings.epochs):
-            index, target, counts = epoch_arrays(
-                members, offsets, kinds, rngs, epoch, steps, batch, len(members)
-            )
-            index = index.reshape(steps, batch, len(members))
-            target = target.reshape(steps, batch, len(members), 3)
-            state, values = self._epoch(state, index, target, rows)
-            losses[epoch] = _epoch_mean(np.asarray(values), counts, batch)
+        feed, batch = self._feed(group, offsets), self.settings.batch_size
+        chunk = max(1, min(feed.total, CHUNK_BYTES // (batch * width * 16)))
+        totals = np.zeros((self.settings.epochs + 1, width))  # row ``epochs``: after the end
+        counts = np.zeros_like(totals)
+        for position in range(0, feed.total, chunk):
+            upto = min(feed.total, position + chunk)
+            index, target = feed.take(position, upto)
+            active = np.arange(position, position + chunk)[:, None] < feed.ends[None, :]
+            pad = (chunk - (upto - position)) * batch  # steps no network takes
+            index = np.pad(index, ((0, pad), (0, 0))).reshape(chunk, batch, width)
+            target = np.pad(target, ((0, pad), (0, 0), (0, 0))).reshape(chunk, batch, width, 3)
+            state, values = self._steps(state, index, target, active, rows)
+            sizes = feed.batch_rows(position, upto)
+            epochs = np.minimum(feed.epoch_of(position, upto), self.settings.epochs)
+            columns = np.broadcast_to(np.arange(width), epochs.shape)
+            np.add.at(totals, (epochs, columns), np.asarray(values)[: upto - position] * sizes)
+            np.add.at(counts, (epochs, columns), sizes)
             if advance is not None:
-                advance(steps)
+                advance(upto - position)
         group.weights = [np.asarray(v) for v in (*state[0], *state[1])]
-        group.history = losses
+        group.history = totals[:-1] / np.maximum(counts[:-1], 1)
         group.seconds = time.perf_counter() - start
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
@@ -183,13 +192,3 @@ class VmappedNetworks(FusedNetworks):
             for j, i in enumerate(group.members):
                 outputs[i] = out[j].reshape(n_rows, -1)
         return outputs
-
-
-def _epoch_mean(values: np.ndarray, counts: Sequence[int], batch: int) -> np.ndarray:
-    """Each network's epoch loss as Keras logs it: the batch losses ``values`` (steps, K)
-    averaged, each weighted by the rows in its batch (the last batch of ``counts[k]`` rows
-    holds the rest)."""
-    steps = values.shape[0]
-    start = np.arange(steps)[:, None] * batch
-    sizes = np.clip(np.asarray(counts)[None, :] - start, 0, batch)
-    return (values * sizes).sum(axis=0) / sizes.sum(axis=0)
