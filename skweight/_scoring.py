@@ -3,6 +3,11 @@
 Besides the cost, balanced accuracy, per-class recall and average precision, the precision at a
 grid of recall levels is recorded as scalar scores, so that a precision-recall curve per strategy
 (averaged over folds) comes out of the same search, without refitting anything.
+
+A search calls its scorers one after the other on the same (cached) predictions of one fold, so
+what several of them read is computed once: the per-class precision and recall (scikit-learn's
+``precision_recall_fscore_support``) that the recall, precision and balanced-accuracy scorers
+read, and the precision-recall curve of the recall grid.
 """
 
 from __future__ import annotations
@@ -15,8 +20,7 @@ from sklearn.metrics import (
     average_precision_score,
     make_scorer,
     precision_recall_curve,
-    precision_score,
-    recall_score,
+    precision_recall_fscore_support,
 )
 from sklearn.preprocessing import label_binarize
 
@@ -45,17 +49,23 @@ def _binarize(y_true, y_score, classes):
     return truth.ravel(), y_score.ravel()
 
 
-#: The last precision-recall curve computed, with the very objects it was computed from: the
-#: scorers of one fold all ask for the curve of the same (cached) scores, one recall at a time.
-_last_curve: tuple = ()
+class _LastResult:
+    """``compute(*inputs)``, kept for the next call with the very same input objects."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.last: tuple = ()  # (inputs, value), replaced in one assignment
+
+    def __call__(self, *inputs):
+        last = self.last
+        if last and all(a is b for a, b in zip(last[0], inputs, strict=True)):
+            return last[1]
+        value = self.compute(*inputs)
+        self.last = (inputs, value)
+        return value
 
 
-def _curve(y_true, y_score, classes, pos_label, sample_weight) -> tuple[np.ndarray, np.ndarray]:
-    global _last_curve
-    inputs = (y_true, y_score, classes, pos_label, sample_weight)
-    last = _last_curve
-    if last and all(a is b for a, b in zip(last[0], inputs, strict=True)):
-        return last[1]
+def _compute_curve(y_true, y_score, classes, pos_label, sample_weight):
     if np.ndim(y_score) == 2:
         if sample_weight is not None:
             sample_weight = np.repeat(sample_weight, len(classes))
@@ -64,8 +74,38 @@ def _curve(y_true, y_score, classes, pos_label, sample_weight) -> tuple[np.ndarr
     precision, achieved, _ = precision_recall_curve(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
     )
-    _last_curve = (inputs, (precision, achieved))
     return precision, achieved
+
+
+def _compute_by_class(y_true, y_pred, classes, sample_weight):
+    precision, recall, _, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=classes, average=None, zero_division=0.0,
+        sample_weight=sample_weight,
+    )  # fmt: skip
+    return precision, recall, support
+
+
+_curve = _LastResult(_compute_curve)
+_by_class = _LastResult(_compute_by_class)
+
+
+def class_recall(y_true, y_pred, *, label, classes, sample_weight=None) -> float:
+    """Recall of class ``label`` (0 when it has no rows)."""
+    _, recall, _ = _by_class(y_true, y_pred, classes, sample_weight)
+    return float(recall[list(classes).index(label)])
+
+
+def class_precision(y_true, y_pred, *, label, classes, sample_weight=None) -> float:
+    """Precision of class ``label`` (0 when nothing is predicted as it)."""
+    precision, _, _ = _by_class(y_true, y_pred, classes, sample_weight)
+    return float(precision[list(classes).index(label)])
+
+
+def balanced_accuracy(y_true, y_pred, *, classes, sample_weight=None) -> float:
+    """Balanced accuracy: the recall of each class present in ``y_true``, averaged (as
+    scikit-learn's ``balanced_accuracy_score``)."""
+    _, recall, support = _by_class(y_true, y_pred, classes, sample_weight)
+    return float(np.mean(recall[support > 0]))
 
 
 def precision_at_recall(
@@ -118,15 +158,13 @@ def comparison_scorers(
     """
     scorers: dict[str, Any] = {
         "cost": make_cost_scorer(cost_matrix, labels=classes),
-        "balanced_accuracy": "balanced_accuracy",
+        "balanced_accuracy": make_scorer(balanced_accuracy, classes=classes),
     }
     for label in classes:
-        scorers[recall_key(label)] = make_scorer(
-            recall_score, labels=[label], average="macro", zero_division=0.0
-        )
+        scorers[recall_key(label)] = make_scorer(class_recall, label=label, classes=classes)
     if positive is not None:
         by_class: dict[str, Any] = {"pos_label": positive}
-        scorers["precision"] = make_scorer(precision_score, pos_label=positive, zero_division=0.0)
+        scorers["precision"] = make_scorer(class_precision, label=positive, classes=classes)
     else:
         by_class = {"classes": classes}
     scorers["average_precision"] = make_scorer(
