@@ -44,7 +44,8 @@ ELEMENTWISE_OPTIMIZERS = (
 #: Compile settings the fused fit takes over from ``compile__*``; others make it sequential.
 FUSABLE_COMPILE_KEYS = ("steps_per_execution", "jit_compile")
 
-#: Members share a pass when their epochs take at least this share of its longest one's steps.
+#: Members of the built-in network share a pass when their epochs take at least this share of
+#: its longest one's steps (a small network's step costs little more than its dispatch).
 PASS_RATIO = 0.5
 
 #: Upper bound of the index and target arrays handed to one ``fit`` call.
@@ -209,10 +210,12 @@ class _Group:
 class FusedNetworks:
     """Members trained side by side; ``weights(i)`` and ``predict`` read them back.
 
-    Members whose epochs take at least ``PASS_RATIO`` times the steps of the longest one's
+    Members whose epochs take at least ``pass_ratio`` times the steps of the longest one's
     share a pass (``split_passes``); a pass of ``k`` networks runs for its longest member's
-    steps. One Keras model of ``K`` networks (``K`` the size of the largest pass) is compiled
-    once and trained pass after pass: before each its networks get their initial weights, the
+    steps, so a shorter one's arithmetic is wasted while it waits (1 keeps only members of
+    equal steps together, for networks whose arithmetic outweighs a step's dispatch). One
+    Keras model of ``K`` networks (``K`` the size of the largest pass) is compiled once and
+    trained pass after pass: before each its networks get their initial weights, the
     optimizer its initial state and the row pool the pass's rows. A pass of ``k < K`` networks
     is fed at width ``k``: the model runs the first ``k`` networks only.
 
@@ -222,15 +225,17 @@ class FusedNetworks:
         The architecture every member shares.
     members : sequence of Member
     settings : TrainSettings
+    pass_ratio : float
     """
 
-    def __init__(self, spec: NetworkSpec, members: Sequence[Member], settings: TrainSettings):
+    def __init__(self, spec: NetworkSpec, members: Sequence[Member], settings: TrainSettings,
+                 pass_ratio: float = PASS_RATIO):  # fmt: skip
         self.spec = spec
         self.members = list(members)
         self.settings = settings
         epoch_steps = [steps_per_epoch(m, settings.batch_size) for m in self.members]
         self.groups = [_Group(index, [epoch_steps[i] for i in index])
-                       for index in split_passes(epoch_steps, PASS_RATIO)]  # fmt: skip
+                       for index in split_passes(epoch_steps, pass_ratio)]  # fmt: skip
         self._where = {i: (g, j) for g, group in enumerate(self.groups)
                        for j, i in enumerate(group.members)}  # fmt: skip
         self.width = max(len(g.members) for g in self.groups)

@@ -3,17 +3,19 @@
 The sequential engine runs a ``GridSearchCV`` in which every candidate's fit trains its own
 network(s). The fused engine first lists every network that search trains, as (weighting,
 training rows) pairs: each candidate on each outer training fold, and the inner folds of the
-tuned threshold, and, unless the final model averages the fold networks, each candidate on
-every row (the winner's final network, trained in the same pass before the winner is known;
-the others are dropped). It prepares each one through the estimator's own fit steps
+tuned threshold, and, for the built-in network (unless the final model averages the fold
+networks), each candidate on every row: the winner's final network, trained in the same pass
+before the winner is known (the others are dropped), since one more small network costs less
+than a second pass. It prepares each one through the estimator's own fit steps
 (``skweight._fusable``), trains them all together (``skweight._fused.FusedNetworks``) and
 predicts every row with each of them. Then it runs the *same* ``GridSearchCV`` (candidates,
 folds, scorers, ``MinimumCostClassifier``, ``TunedThresholdClassifierCV``) on row numbers
 instead of rows, with ``TrainedLookup`` standing in for the estimator: its ``fit`` looks up the
 network trained on exactly those rows with that weighting, its ``predict_proba`` returns that
 network's probabilities. Everything after training is the code the sequential engine runs. The
-winner's network on all rows is already trained (an ordinary fit for the tuned threshold); a
-cost decision then wraps it as a ``FrozenEstimator``.
+winner's network on all rows is then already trained, or trained alone (a network of its own,
+whose arithmetic outweighs a pass's dispatch; an ordinary fit for the tuned threshold); a cost
+decision then wraps it as a ``FrozenEstimator``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from ._fusable import (
     prepare_fit,
     train_settings,
 )
-from ._fused import FusedNetworks
+from ._fused import PASS_RATIO, FusedNetworks
 from ._fused_vmap import VmappedNetworks
 from ._progress import ComparisonProgress
 from ._search_plan import SearchPlan, fit_params
@@ -168,9 +170,17 @@ def _plan(names, strategies, splits, y, threshold_cv, refit: bool) -> tuple[dict
     return jobs, uses
 
 
+def _builtin(estimator) -> bool:
+    """Whether ``estimator`` (or its last step) trains the built-in network (small: its steps
+    cost about their dispatch)."""
+    prefix = weighting_param(estimator)[: -len("weighting")]
+    return estimator.get_params()[prefix + "model"] is None
+
+
 def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, list[int]]]:
     """One ``FusedNetworks`` (``VmappedNetworks`` for fits prepared for ``jax.vmap``) per
-    architecture (preprocessing may change the feature count), with the indices of its fits."""
+    architecture (preprocessing may change the feature count), with the indices of its fits;
+    networks of one's own train members of equal steps per pass only."""
     by_spec: dict[Any, list[int]] = {}
     for i, fit in enumerate(prepared):
         by_spec.setdefault(fit.spec, []).append(i)
@@ -178,10 +188,11 @@ def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, 
     for spec, index in by_spec.items():
         first = prepared[index[0]]
         members, settings = [prepared[i].member for i in index], train_settings(first.classifier)
+        ratio = PASS_RATIO if _builtin(first.classifier) else 1.0
         if first.template is None:
-            models.append((FusedNetworks(spec, members, settings), index))
+            models.append((FusedNetworks(spec, members, settings, ratio), index))
         else:
-            models.append((VmappedNetworks(spec, members, settings, first.template), index))
+            models.append((VmappedNetworks(spec, members, settings, first.template, ratio), index))
     return models
 
 
@@ -194,8 +205,8 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
         Fitted on row numbers over ``TrainedLookup`` candidates: ``cv_results_`` as the
         sequential engine's (``mean_fit_time`` is each candidate's share of the fused training),
         the out-of-fold candidates added by ``plan.finish``, ``best_index_`` chosen by
-        ``plan.rule`` and ``best_estimator_`` the winner refitted on all rows by an ordinary fit
-        of ``model``.
+        ``plan.rule`` and ``best_estimator_`` the winner with its network on all rows (or its
+        fold networks averaged, ``plan.final``).
 
     Raises
     ------
@@ -205,10 +216,11 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
     names, strategies, splits = plan.names, plan.strategies, plan.splits
     threshold_cv = plan.threshold_cv
     y = np.asarray(y)
-    jobs, uses = _plan(names, strategies, splits, y, threshold_cv, plan.final == "refit")
+    templates: dict = {}  # networks for jax.vmap, built once per seed, row shape and classes
+    ahead = plan.final == "refit" and _builtin(model)  # the final networks in the same pass
+    jobs, uses = _plan(names, strategies, splits, y, threshold_cv, ahead)
     param = weighting_param(model)
     n_rows = len(y)
-    templates: dict = {}  # networks for jax.vmap, built once per seed, row shape and classes
     with ComparisonProgress(len(jobs) * _PREPARE_UNITS, "preparing", enabled=verbose > 0) as bar:
         prepared, seconds = [], []
         for weighting, rows in jobs.values():
@@ -254,14 +266,28 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
             if plan.final == "fold-average":
                 bar.phase("averaging the winner's fold networks")
                 fitted = FoldAverageClassifier([found(weighting, t) for t, _ in splits]).fit()
-            else:
+            elif ahead:
                 fitted = found(weighting, np.arange(n_rows))
+            else:
+                bar.phase("refitting the winner")
+                fitted = _train_alone(winner.estimator, weighting, X, y, sample_weight,
+                                      templates, bar)  # fmt: skip
             winner.classes_ = np.unique(y)
             winner.model_ = _decide(winner, fitted, X, y)
             search.best_estimator_ = winner
         search.refit_time_ = time.perf_counter() - start
         bar.finish()
     return search
+
+
+def _train_alone(model, weighting, X, y, sample_weight, templates, bar):
+    """``model`` with ``weighting`` fitted on every row by the fused engine, alone."""
+    estimator = clone(model).set_params(**{weighting_param(model): weighting})
+    prepared = prepare_fit(estimator, X, y, sample_weight, templates)
+    [(fused, _)] = _fused_models([prepared])
+    bar.grow(fused.total_steps)
+    fused.fit(bar.advance)
+    return install_network(prepared, fused.weights(0), fused.history(0))
 
 
 def _weighting(candidate: StrategyCandidate) -> Any:

@@ -72,10 +72,13 @@ class VmappedNetworks(FusedNetworks):
         Batch size, epochs, shuffling and seed (the optimizer is the template's).
     template : keras.Model
         One built and compiled copy of the network; its variables are never changed.
+    pass_ratio : float
+        See ``FusedNetworks``.
     """
 
-    def __init__(self, spec, members: Sequence[Member], settings: TrainSettings, template):
-        super().__init__(spec, members, settings)
+    def __init__(self, spec, members: Sequence[Member], settings: TrainSettings, template,
+                 pass_ratio: float = 1.0):  # fmt: skip
+        super().__init__(spec, members, settings, pass_ratio)
         self.template = template
 
     def _compile(self) -> None:

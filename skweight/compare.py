@@ -164,12 +164,14 @@ def compare_weightings(
         with dropout, the masks of an epoch's last batch differ from a separate fit's).
         ``"auto"`` uses it when it applies and says why not otherwise (``verbose``). With the
         fused engine, ``search_`` ran on row numbers over networks already trained, its
-        ``mean_fit_time`` is each candidate's share of the fused training, and with
-        ``final="refit"`` every candidate's network on all rows trains in the same pass, before
-        the winner is known (the others are dropped; each is one more network, against the
-        ``cv * n_repeats`` of its folds): the winner needs no refit afterwards. A cost decision
-        then wraps the fitted model in a ``FrozenEstimator``; the tuned threshold is refitted
-        by an ordinary fit. Its ``history_`` holds the loss of every epoch, as its own fit's.
+        ``mean_fit_time`` is each candidate's share of the fused training. For the built-in
+        network with ``final="refit"``, every candidate's network on all rows trains in the
+        same pass, before the winner is known (the others are dropped; each is one more
+        network against the ``cv * n_repeats`` of its folds), so the winner needs no refit
+        afterwards; a network of one's own, whose arithmetic outweighs a step's dispatch,
+        refits only the winner, on the fused engine. A cost decision then wraps the fitted
+        model in a ``FrozenEstimator``; the tuned threshold is refitted by an ordinary fit.
+        Its ``history_`` holds the loss of every epoch, as its own fit's.
 
     calibration : str or None
         ``"auto"``, ``"platt"``, ``"temperature"`` or None: the calibration of

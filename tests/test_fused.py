@@ -150,3 +150,12 @@ def test_networks_do_not_influence_each_other(data):
     assert _close(alone.weights(0), together.weights(0)) < 1e-6
     assert _close(half.weights(0), together.weights(2)) < 1e-6
     assert _close(few.weights(0), together.weights(3)) < 1e-6
+
+
+def test_passes_hold_networks_of_similar_steps():
+    """Networks share a pass when their epochs take at least ``ratio`` of its longest one's
+    steps; at 1, only networks of equal steps (those whose arithmetic outweighs the dispatch)."""
+    from skweight._fused_feed import split_passes
+
+    assert split_passes([13, 7, 13, 3], 0.5) == [[0, 1, 2], [3]]
+    assert split_passes([13, 7, 13, 3], 1.0) == [[0, 2], [1], [3]]

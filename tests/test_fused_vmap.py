@@ -18,6 +18,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skweight import WeightedKerasClassifier
 from skweight._fusable import prepare_fit, train_settings
+from skweight._fused import PASS_RATIO
 from skweight._fused_vmap import VmappedNetworks
 from skweight._params import InvalidParameterError
 from skweight.compare import compare_weightings
@@ -82,7 +83,8 @@ def _train_together(base, X, y, weightings) -> tuple[VmappedNetworks, list]:
     assert len(templates) == 1  # one network built for all of them
     first = prepared[0]
     networks = VmappedNetworks(first.spec, [p.member for p in prepared],
-                               train_settings(first.classifier), first.template)  # fmt: skip
+                               train_settings(first.classifier), first.template,
+                               pass_ratio=PASS_RATIO)  # fmt: skip
     return networks.fit(), prepared
 
 
