@@ -125,10 +125,19 @@ def _run(job: dict[str, Any], backend: str) -> dict[str, Any]:
     return out
 
 
-def _pair(job: dict[str, Any], backend: str) -> dict[str, Any]:
-    runs = {engine: _run({**job, "engine": engine}, backend) for engine in ("fused", "sequential")}
-    if any("status" in r for r in runs.values()):
-        return runs
+def _pair(job: dict[str, Any], backend: str, repeats: int = 1) -> dict[str, Any]:
+    """Both engines, ``repeats`` times interleaved (each run in a fresh process): each engine's
+    run of median seconds, every run's seconds, and the ratio of the medians."""
+    every: dict[str, list] = {"fused": [], "sequential": []}
+    for _ in range(repeats):
+        for engine in every:
+            every[engine].append(_run({**job, "engine": engine}, backend))
+            if "status" in every[engine][-1]:
+                return {engine: every[engine][-1]}
+    runs: dict[str, Any] = {}
+    for engine, done in every.items():
+        done = sorted(done, key=lambda r: r["seconds"])
+        runs[engine] = {**done[len(done) // 2], "seconds_all": [r["seconds"] for r in done]}
     runs["ratio"] = runs["fused"]["seconds"] / runs["sequential"]["seconds"]
     gaps = {}
     for name, (mean, se) in runs["fused"]["costs"].items():
@@ -150,7 +159,8 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     cfg : dict
         ``backends``; ``cli_args`` (extra ``skweight compare`` options, none for the defaults);
         ``search`` (``n_rows``, ``n_features``, ``hidden``, ``epochs``, ``batch_size``,
-        ``n_strategies``, ``cv``); ``keel`` (data set names) and ``keel_repeats``;
+        ``n_strategies``, ``cv``, and ``repeats``: interleaved runs of both engines, medians
+        compared); ``keel`` (data set names) and ``keel_repeats``;
         ``images_args`` (``skweight compare`` options of a comparison with a network of its
         own, run on JAX only, where it is fused, with the search by a build function; None to
         skip both).
@@ -158,13 +168,16 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
     results: dict[str, Any] = {"config": cfg, "cli": {}, "search": {}, "keel": {}}
     for backend in cfg["backends"]:
         results["cli"][backend] = _pair({"kind": "cli", "args": cfg["cli_args"]}, backend)
-        results["search"][backend] = _pair({"kind": "search", **cfg["search"]}, backend)
+        results["search"][backend] = _pair(
+            {"kind": "search", **cfg["search"]}, backend, cfg["search"].get("repeats", 1)
+        )
     for name in cfg["keel"]:
         job = {"kind": "keel", "dataset": name, "repeats": cfg["keel_repeats"]}
         results["keel"][name] = _pair(job, cfg["backends"][0])
     if cfg.get("images_args") is not None and "jax" in cfg["backends"]:  # a network of its own
         results["custom_search"] = {"jax": _pair({"kind": "search", **cfg["search"],
-                                                  "custom": True}, "jax")}  # fmt: skip
+                                                  "custom": True}, "jax",
+                                                 cfg["search"].get("repeats", 1))}  # fmt: skip
         results["images"] = {"jax": _pair({"kind": "cli", "args": cfg["images_args"]}, "jax")}
     cli = [r for r in results["cli"].values() if "ratio" in r]
     search = [r for r in results["search"].values() if "ratio" in r]

@@ -352,7 +352,7 @@ def _fused(section: dict[str, Any]) -> list[str]:
                 continue
             f, s = r["fused"], r["sequential"]
             lines.append(
-                f"| {label} | {backend} | {f['seconds']:.1f} | {s['seconds']:.1f} | "
+                f"| {label} | {backend} | {_runs(f)} | {_runs(s)} | "
                 f"{r['ratio']:.3f} | {f['wall_seconds']:.1f} | {f['peak_rss_mib']:.0f} | "
                 f"{'yes' if r['all_agree'] else 'no'} |"
             )
@@ -363,6 +363,14 @@ def _fused(section: dict[str, Any]) -> list[str]:
         "",
     ]
     return lines
+
+
+def _runs(run: dict[str, Any]) -> str:
+    """An engine's seconds: the median, and every run's when it ran more than once."""
+    every = run.get("seconds_all", [])
+    if len(every) < 2:
+        return f"{run['seconds']:.1f}"
+    return f"{run['seconds']:.1f} ({', '.join(f'{x:.1f}' for x in every)})"
 
 
 def _dense(sec: dict[str, Any]) -> list[str]:

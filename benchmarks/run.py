@@ -51,7 +51,7 @@ _QUALITY = {
 _REDUCED = {"compare_cv": 3, "compare_repeats": 1, "compare_threshold_cv": 3}
 
 _FUSED_SEARCH = {"n_rows": 4000, "n_features": 30, "hidden": [64, 64], "epochs": 5,
-                 "batch_size": 32, "n_strategies": 6, "cv": 5}  # fmt: skip
+                 "batch_size": 32, "n_strategies": 6, "cv": 5, "repeats": 3}  # fmt: skip
 _FUSED = {"backends": ["tensorflow", "jax"], "cli_args": [], "search": _FUSED_SEARCH,
           "keel": ["haberman", "pima"], "keel_repeats": 1,
           "images_args": ["--data", "digits-images"]}  # fmt: skip
@@ -97,6 +97,7 @@ CONFIGS = {
                 "epochs": 1,
                 "n_strategies": 2,
                 "cv": 2,
+                "repeats": 2,  # the medians' code, at the least cost
             },
             "keel": [],
             "keel_repeats": 1,
