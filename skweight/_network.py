@@ -69,6 +69,7 @@ def build_network(
             hidden_layer_sizes=estimator.hidden_layer_sizes, activation=estimator.activation,
             dropout=estimator.dropout, seed=seed, input_shape=_row_shape(estimator),
         )  # fmt: skip
+        return model, False  # made for these rows and this target: nothing to probe
     elif isinstance(model_param, keras.Model):
         model = keras.models.clone_model(model_param)
     elif callable(model_param):
