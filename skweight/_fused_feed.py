@@ -108,6 +108,7 @@ class StepFeed:
     def _arrays(self, j: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         batch, train = self.batch, self.members[j].train
         positions = int(self.epoch_steps[j]) * batch
+        rows = rows[:positions]  # a per-epoch draw keeps its first epoch's size
         n = len(rows)
         size = np.minimum(batch, n - (np.arange(n) // batch) * batch)  # rows in each one's batch
         weights = train.sample_weight
