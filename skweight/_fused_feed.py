@@ -54,6 +54,7 @@ class StepFeed:
         self.epoch_steps = np.asarray(epoch_steps, dtype=np.int64)
         self.batch, self.epochs = int(batch), int(epochs)
         self.rngs = [np.random.default_rng(m.seed) if shuffle else None for m in self.members]
+        self.epoch_rows = np.array([len(epoch_order(m, 0, None)) for m in self.members])
         self.ends = self.epoch_steps * self.epochs  # each member's last step + 1
         self.total = int(self.ends.max())
         self._epoch = [-1] * len(self.members)
@@ -86,8 +87,7 @@ class StepFeed:
         (0 after its last step)."""
         steps = np.arange(start, stop)[:, None]
         within = steps % self.epoch_steps[None, :]
-        rows = np.array([len(epoch_order(m, 0, None)) for m in self.members])[None, :]
-        size = np.clip(rows - within * self.batch, 0, self.batch)
+        size = np.clip(self.epoch_rows[None, :] - within * self.batch, 0, self.batch)
         return np.where(steps < self.ends[None, :], size, 0)
 
     def epoch_of(self, start: int, stop: int) -> np.ndarray:

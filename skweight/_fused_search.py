@@ -157,7 +157,7 @@ def _plan(names, strategies, splits, y, threshold_cv, refit: bool) -> tuple[dict
             if name == "constant":  # no network
                 uses[(name, s)] = []
                 continue
-            weighting = None if name in BASELINES else strategies[name]
+            weighting = _weighting_of(name, strategies)
             keys = [need(weighting, train)]
             if name == "tuned-threshold":  # TunedThresholdClassifierCV's inner folds
                 inner = check_cv(threshold_cv, y[train], classifier=True)
@@ -166,7 +166,7 @@ def _plan(names, strategies, splits, y, threshold_cv, refit: bool) -> tuple[dict
     if refit:
         for name in names:
             if name not in ("constant", "tuned-threshold"):
-                need(None if name in BASELINES else strategies[name], np.arange(len(y)))
+                need(_weighting_of(name, strategies), np.arange(len(y)))
     return jobs, uses
 
 
@@ -262,7 +262,7 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
             weights = {} if sample_weight is None else {"sample_weight": sample_weight}
             search.best_estimator_ = winner.fit(X, y, **weights)
         else:
-            weighting = _weighting(winner)
+            weighting = _weighting_of(winner.strategy, winner.strategies)
             if plan.final == "fold-average":
                 bar.phase("averaging the winner's fold networks")
                 fitted = FoldAverageClassifier([found(weighting, t) for t, _ in splits]).fit()
@@ -290,10 +290,9 @@ def _train_alone(model, weighting, X, y, sample_weight, templates, bar):
     return install_network(prepared, fused.weights(0), fused.history(0))
 
 
-def _weighting(candidate: StrategyCandidate) -> Any:
-    """The weighting of the candidate's network (none for the baselines)."""
-    name = candidate.strategy
-    return None if name in BASELINES else candidate.strategies[name]
+def _weighting_of(name: str, strategies: dict) -> Any:
+    """The weighting of candidate ``name``'s network (none for the baselines)."""
+    return None if name in BASELINES else strategies[name]
 
 
 class _Found:
