@@ -197,7 +197,7 @@ class _Progress(keras.callbacks.Callback):
 
 
 @dataclass
-class _Group:
+class _Pass:
     """A pass: members trained together, each for its own steps; their weights once trained."""
 
     members: list[int]
@@ -234,33 +234,33 @@ class FusedNetworks:
         self.members = list(members)
         self.settings = settings
         epoch_steps = [steps_per_epoch(m, settings.batch_size) for m in self.members]
-        self.groups = [_Group(index, [epoch_steps[i] for i in index])
+        self.passes = [_Pass(index, [epoch_steps[i] for i in index])
                        for index in split_passes(epoch_steps, pass_ratio)]  # fmt: skip
-        self._where = {i: (g, j) for g, group in enumerate(self.groups)
+        self._where = {i: (g, j) for g, group in enumerate(self.passes)
                        for j, i in enumerate(group.members)}  # fmt: skip
-        self.width = max(len(g.members) for g in self.groups)
+        self.width = max(len(g.members) for g in self.passes)
         self.losses, self._kind = loss_kinds([m.loss for m in self.members])
         self._core: keras.Model | None = None
 
     @property
     def total_steps(self) -> int:
         """Optimizer steps of the whole training (each pass's longest member's steps)."""
-        return sum(max(g.epoch_steps) for g in self.groups) * self.settings.epochs
+        return sum(max(g.epoch_steps) for g in self.passes) * self.settings.epochs
 
     def member_seconds(self, i: int) -> float:
         """Training time of member ``i``'s pass, shared equally among its members."""
-        group = self.groups[self._where[i][0]]
+        group = self.passes[self._where[i][0]]
         return group.seconds / len(group.members)
 
     def fit(self, advance: Callable[[int], None] | None = None) -> FusedNetworks:
         """Train every pass; ``advance(n)`` is called as steps finish."""
         if self.settings.seed is not None:
             seed_keras(self.settings.seed)
-        pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.groups]
+        pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.passes]
         self._pool_rows = max(len(p) for p, _ in pools)
         self._compile()
-        for group, pool in zip(self.groups, pools, strict=True):
-            self._run_group(group, pool, advance)
+        for group, pool in zip(self.passes, pools, strict=True):
+            self._run_pass(group, pool, advance)
         return self
 
     def _compile(self) -> None:
@@ -280,7 +280,7 @@ class FusedNetworks:
         model.optimizer.build(model.trainable_variables)
         self._fresh = [keras.ops.convert_to_numpy(v.value) for v in model.optimizer.variables]
 
-    def _feed(self, group: _Group, offsets) -> StepFeed:
+    def _feed(self, group: _Pass, offsets) -> StepFeed:
         """The pass's inputs, step by step."""
         members = [self.members[i] for i in group.members]
         settings = self.settings
@@ -288,7 +288,7 @@ class FusedNetworks:
                         group.epoch_steps, settings.batch_size, settings.epochs,
                         settings.shuffle)  # fmt: skip
 
-    def _run_group(self, group: _Group, pool, advance) -> None:
+    def _run_pass(self, group: _Pass, pool, advance) -> None:
         """Reset the model to the pass's initial state, then train it."""
         start = time.perf_counter()
         rows, offsets = pool
@@ -303,11 +303,11 @@ class FusedNetworks:
         set_network_weights(core, initial + [initial[0]] * (self.width - len(members)))
         callbacks = [] if advance is None else [_Progress(advance)]
         self._history.clear(group.epoch_steps)
-        group.weights = self._fit_group(model, self._feed(group, offsets), callbacks)
+        group.weights = self._fit_pass(model, self._feed(group, offsets), callbacks)
         group.history = self._history.epoch_losses(len(members))
         group.seconds = time.perf_counter() - start
 
-    def _fit_group(self, model, feed: StepFeed, callbacks) -> list[np.ndarray]:
+    def _fit_pass(self, model, feed: StepFeed, callbacks) -> list[np.ndarray]:
         """Fit the pass up to each member's last step in turn; each member's weights as they
         are at its last step."""
         batch, width = self.settings.batch_size, len(feed.members)
@@ -329,13 +329,13 @@ class FusedNetworks:
     def history(self, i: int) -> dict[str, list[float]]:
         """Member ``i``'s training loss per epoch, as its own fit's ``history_`` records it."""
         g, j = self._where[i]
-        history = self.groups[g].history
+        history = self.passes[g].history
         return {} if history is None else {"loss": [float(v) for v in history[:, j]]}
 
     def weights(self, i: int) -> list[np.ndarray]:
         """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""
         g, j = self._where[i]
-        return [w[j] for w in self.groups[g].weights]
+        return [w[j] for w in self.passes[g].weights]
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs, shape ``(n_rows, n_units)``, on its own ``features[i]``.
@@ -346,7 +346,7 @@ class FusedNetworks:
         core = self._core
         n_rows = len(features[0])
         outputs: list[np.ndarray] = [np.empty((0, self.spec.n_units))] * len(self.members)
-        for group in self.groups:
+        for group in self.passes:
             for variable, value in zip(grouped_variables(core), group.weights, strict=True):
                 variable.assign(value)
             parts = []

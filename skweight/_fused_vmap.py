@@ -138,7 +138,7 @@ class VmappedNetworks(FusedNetworks):
 
         return forward
 
-    def _run_group(self, group, pool, advance) -> None:
+    def _run_pass(self, group, pool, advance) -> None:
         """Train the pass's members from their initial variables, a chunk of steps per call
         (every chunk as long as the first, the last padded with steps no network takes)."""
         start = time.perf_counter()
@@ -181,7 +181,7 @@ class VmappedNetworks(FusedNetworks):
         chunk = max(1, min(chunk_rows, n_rows))
         n_trainable = self._n_trainable
         outputs: list[np.ndarray] = [np.empty(0)] * len(self.members)
-        for group in self.groups:
+        for group in self.passes:
             trainable, non_trainable = group.weights[:n_trainable], group.weights[n_trainable:]
             parts = []
             for start in range(0, n_rows, chunk):

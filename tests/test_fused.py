@@ -49,14 +49,14 @@ def data(binary_data):
 
 @pytest.fixture(scope="module")
 def fused(data):
-    """Every strategy's network, trained in one fused model (several groups of steps)."""
+    """Every strategy's network, trained in one fused model (passes mixing step counts)."""
     X, y = data
     base = WeightedKerasClassifier(**SETTINGS)
     prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y)
                 for w in STRATEGIES.values()]  # fmt: skip
     clf = prepared[0].classifier
     networks = FusedNetworks(network_spec(clf), [p.member for p in prepared], train_settings(clf))
-    assert any(len(set(g.epoch_steps)) > 1 for g in networks.groups)  # resampled: other steps
+    assert any(len(set(g.epoch_steps)) > 1 for g in networks.passes)  # resampled: other steps
     return networks.fit(), prepared
 
 
@@ -146,7 +146,7 @@ def test_networks_do_not_influence_each_other(data):
                        _member(X[::2], y[::2], None, seed=2),
                        _member(X[:40], y[:40], None, seed=3)], X)  # fmt: skip
     # 13 and 7 steps an epoch share a pass (the shorter one kept at its last step); 3 do not
-    assert [g.epoch_steps for g in together.groups] == [[13, 13, 7], [3]]
+    assert [g.epoch_steps for g in together.passes] == [[13, 13, 7], [3]]
     assert _close(alone.weights(0), together.weights(0)) < 1e-6
     assert _close(half.weights(0), together.weights(2)) < 1e-6
     assert _close(few.weights(0), together.weights(3)) < 1e-6

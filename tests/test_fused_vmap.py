@@ -99,7 +99,7 @@ def test_each_network_ends_where_its_own_fit_ends(table):
     X, y = table
     base = WeightedKerasClassifier(table_network, **SETTINGS, model__units=6)
     networks, _ = _train_together(base, X, y, list(STRATEGIES.values()))
-    assert any(len(set(g.epoch_steps)) > 1 for g in networks.groups)  # resampled: other steps
+    assert any(len(set(g.epoch_steps)) > 1 for g in networks.passes)  # resampled: other steps
     for i, (name, weighting) in enumerate(STRATEGIES.items()):
         if name == "undersample-per-epoch":
             continue  # next test: the estimator's own fit orders the draws differently
