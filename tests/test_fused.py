@@ -22,6 +22,8 @@ from skweight._fused import FusedNetworks, Member
 from skweight._keras import build_mlp
 from skweight.weighting import CostSensitiveWeights, Resampler, TrainingSet
 
+pytestmark = pytest.mark.core  # the grouped model is claimed on every backend
+
 STRATEGIES = {
     "none": None,
     "balanced": "balanced",
