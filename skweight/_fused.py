@@ -124,12 +124,25 @@ class FusedLoss(keras.losses.Loss):
         super().__init__(name="fused_loss", reduction="sum")
         self.losses = list(losses)
         self.n_units = int(n_units)
+        self._last: tuple = ()  # (y_true, y_pred, values) of the latest call
 
     def call(self, y_true, y_pred):
         return keras.ops.sum(self.network_values(y_true, y_pred), axis=1)
 
     def network_values(self, y_true, y_pred):
-        """Every row's weighted loss in every network, shape ``(batch, K)``."""
+        """Every row's weighted loss in every network, shape ``(batch, K)``.
+
+        Computed once per step: the training step's metric (``NetworkLossHistory``) asks
+        again for the same tensors and gets the values the loss computed.
+        """
+        last = self._last
+        if last and last[0] is y_true and last[1] is y_pred:
+            return last[2]
+        values = self._values(y_true, y_pred)
+        self._last = (y_true, y_pred, values)
+        return values
+
+    def _values(self, y_true, y_pred):
         ops = keras.ops
         target, weight, kind = y_true[..., 0], y_true[..., 1], y_true[..., 2]
         total = 0.0
@@ -234,8 +247,11 @@ class FusedNetworks:
         self.members = list(members)
         self.settings = settings
         epoch_steps = [steps_per_epoch(m, settings.batch_size) for m in self.members]
-        self.passes = [_Pass(index, [epoch_steps[i] for i in index])
-                       for index in split_passes(epoch_steps, pass_ratio)]  # fmt: skip
+        self.passes: list[_Pass] = []
+        self.rounds: list[list[int]] = []  # the passes (by index) that train at the same time
+        for together in self._rounds(split_passes(epoch_steps, pass_ratio), epoch_steps):
+            self.rounds.append(list(range(len(self.passes), len(self.passes) + len(together))))
+            self.passes += [_Pass(index, [epoch_steps[i] for i in index]) for index in together]
         self._where = {i: (g, j) for g, group in enumerate(self.passes)
                        for j, i in enumerate(group.members)}  # fmt: skip
         self.width = max(len(g.members) for g in self.passes)
@@ -259,9 +275,18 @@ class FusedNetworks:
         pools = [_pool([self.members[i].train.X for i in g.members]) for g in self.passes]
         self._pool_rows = max(len(p) for p, _ in pools)
         self._compile()
-        for group, pool in zip(self.passes, pools, strict=True):
-            self._run_pass(group, pool, advance)
+        for together in self.rounds:
+            self._run_round([self.passes[g] for g in together], [pools[g] for g in together],
+                            advance)  # fmt: skip
         return self
+
+    def _rounds(self, passes: list[list[int]], epoch_steps) -> list[list[list[int]]]:
+        """The passes that train at the same time: one at a time in the grouped model."""
+        return [[members] for members in passes]
+
+    def _run_round(self, passes: list[_Pass], pools, advance) -> None:
+        for group, pool in zip(passes, pools, strict=True):
+            self._run_pass(group, pool, advance)
 
     def _compile(self) -> None:
         """Build and compile the grouped model, its optimizer's initial state kept aside."""
