@@ -148,3 +148,11 @@ def split_passes(epoch_steps: Sequence[int], ratio: float) -> list[list[int]]:
             longest = epoch_steps[i]
         passes[-1].append(i)
     return [sorted(p) for p in passes]
+
+
+def split_lanes(members: Sequence[int], epoch_steps: Sequence[int], lanes: int) -> list[list[int]]:
+    """A pass's ``members`` dealt into at most ``lanes`` lanes of (nearly) equal width and
+    steps: longest first, each to the next lane in turn. Empty lanes are dropped."""
+    order = sorted(members, key=lambda i: -epoch_steps[i])
+    dealt = [sorted(order[k::lanes]) for k in range(max(1, lanes))]
+    return [lane for lane in dealt if lane]

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import sklearn
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, check_cv
@@ -40,7 +41,9 @@ from ._fusable import (
     install_network,
     member_proba,
     prepare_fit,
+    split_pipeline,
     train_settings,
+    uses_vmap,
 )
 from ._fused import PASS_RATIO, FusedNetworks
 from ._fused_vmap import VmappedNetworks
@@ -67,9 +70,23 @@ def choose_engine(engine: str, estimator, n_jobs) -> tuple[str, str]:
             raise ValueError(f"engine='fused' cannot train this estimator: {reason}.")
         return "sequential", reason
     why = fused_description(estimator)
-    if n_jobs not in (None, 1):
+    lanes = _lanes(estimator, n_jobs)
+    if lanes > 1:
+        why += f"; n_jobs={n_jobs}: each pass in up to {lanes} lanes, one thread each"
+    elif n_jobs not in (None, 1):
         why += f"; n_jobs={n_jobs} is not used"
     return "fused", why
+
+
+def _lanes(estimator, n_jobs) -> int:
+    """Threads that train lanes of one pass: ``n_jobs`` for the built-in network on JAX's CPU
+    (one XLA program of small networks keeps one core busy), else 1."""
+    _, clf = split_pipeline(estimator)
+    if n_jobs in (None, 1) or not uses_vmap(clf) or not _builtin(estimator):
+        return 1
+    import jax
+
+    return effective_n_jobs(n_jobs) if jax.default_backend() == "cpu" else 1
 
 
 @dataclass
@@ -177,10 +194,13 @@ def _builtin(estimator) -> bool:
     return estimator.get_params()[prefix + "model"] is None
 
 
-def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, list[int]]]:
-    """One ``FusedNetworks`` (``VmappedNetworks`` for fits prepared for ``jax.vmap``) per
-    architecture (preprocessing may change the feature count), with the indices of its fits;
-    networks of one's own train members of equal steps per pass only."""
+def _fused_models(
+    prepared: Sequence[PreparedFit], lanes: int = 1
+) -> list[tuple[FusedNetworks, list[int]]]:
+    """One ``FusedNetworks`` (``VmappedNetworks`` for fits prepared for ``jax.vmap``, each pass
+    in up to ``lanes`` lanes) per architecture (preprocessing may change the feature count),
+    with the indices of its fits; networks of one's own train members of equal steps per pass
+    only."""
     by_spec: dict[Any, list[int]] = {}
     for i, fit in enumerate(prepared):
         by_spec.setdefault(fit.spec, []).append(i)
@@ -192,12 +212,16 @@ def _fused_models(prepared: Sequence[PreparedFit]) -> list[tuple[FusedNetworks, 
         if first.template is None:
             models.append((FusedNetworks(spec, members, settings, ratio), index))
         else:
-            models.append((VmappedNetworks(spec, members, settings, first.template, ratio), index))
+            models.append((VmappedNetworks(spec, members, settings, first.template, ratio, lanes),
+                           index))  # fmt: skip
     return models
 
 
-def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) -> GridSearchCV:
-    """Run the comparison's search with every network trained in one pass.
+def fused_search(
+    model, X, y, sample_weight, plan: SearchPlan, *, verbose: int, n_jobs=None
+) -> GridSearchCV:
+    """Run the comparison's search with every network trained in one pass (split into lanes
+    trained by ``n_jobs`` threads where ``choose_engine`` says so).
 
     Returns
     -------
@@ -232,7 +256,7 @@ def fused_search(model, X, y, sample_weight, plan: SearchPlan, *, verbose: int) 
             )
             seconds.append(time.perf_counter() - start)
             bar.advance(_PREPARE_UNITS)
-        trained = _fused_models(prepared)
+        trained = _fused_models(prepared, _lanes(model, n_jobs))
         bar.grow(sum(f.total_steps for f, _ in trained) + len(names) * len(splits))
         bar.phase(f"training {len(jobs)} networks")
         networks = TrainedNetworks()

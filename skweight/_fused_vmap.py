@@ -14,7 +14,10 @@ fused engine's grouping, row pool and batch order (``FusedNetworks``) and replac
 - the update is the compiled optimizer's ``stateless_apply`` on the network's own gradient and
   optimizer state;
 - ``jax.lax.scan`` runs a chunk of steps in one call (one compiled program per pass), ``jax.vmap``
-  the K networks; a network past its own last step is left as it is (its ``active`` flag).
+  the K networks; a network past its own last step is left as it is (its ``active`` flag);
+- on the CPU, one such program of small networks keeps one core busy: a pass can be dealt into
+  lanes of equal shape (``lanes``), trained at the same time in threads of their own by the
+  same compiled program (JAX runs it without Python's lock).
 
 Layers that mix the rows of a batch (batch normalisation) would see the padding, so networks
 with them are trained one by one (``vmap_reason``). Dropout draws from each network's own seed
@@ -24,13 +27,19 @@ batch's shape, so networks with dropout are trained as a separate fit would be, 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
 
 from ._fused import CHUNK_BYTES, FusedLoss, FusedNetworks, Member, TrainSettings
+from ._fused_feed import split_lanes
+
+#: Fewest networks in a lane: a narrower program's step costs about as much as a wider one's.
+MIN_LANE_WIDTH = 8
 
 #: Layers whose training-mode output for a row depends on the other rows of its batch.
 BATCH_MIXING_LAYERS = (keras.layers.BatchNormalization,)
@@ -59,6 +68,52 @@ def assign_variables(model: keras.Model, values: Sequence[np.ndarray]) -> None:
         variable.assign(value)
 
 
+class _Lane:
+    """One pass as the compiled program takes it: its state, row pool and inputs by chunk of
+    steps, at ``width`` networks (the pass's own, then inactive padding)."""
+
+    def __init__(self, group, feed, state, rows, width: int, chunk: int, epochs: int):
+        self.group, self.feed, self.state, self.rows = group, feed, state, rows
+        self.width, self.chunk, self.batch = width, chunk, feed.batch
+        self.totals = np.zeros((epochs + 1, len(group.members)))  # row ``epochs``: after the end
+        self.counts = np.zeros_like(self.totals)
+        self._first: tuple | None = None
+
+    def first_inputs(self) -> tuple:
+        """What the program is called with first (its shapes and types are every call's)."""
+        self._first = self.inputs(0)  # the feed hands out each step once
+        return (self.state, *self._first, self.rows)
+
+    def inputs(self, position: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row indices, targets and active flags of the chunk starting at step ``position``."""
+        if position == 0 and self._first is not None:
+            return self._first
+        feed, chunk, batch, width = self.feed, self.chunk, self.batch, self.width
+        upto = min(feed.total, position + chunk)
+        index, target = feed.take(position, upto)
+        n = index.shape[1]
+        active = np.zeros((chunk, width), dtype=bool)
+        active[:, :n] = np.arange(position, position + chunk)[:, None] < feed.ends[None, :]
+        pad = (chunk - (upto - position)) * batch  # steps no network takes
+        index = np.pad(index, ((0, pad), (0, width - n))).reshape(chunk, batch, width)
+        target = np.pad(target, ((0, pad), (0, width - n), (0, 0)))
+        return index, target.reshape(chunk, batch, width, 3), active
+
+    def record(self, position: int, upto: int, values) -> None:
+        """Add the chunk's batch losses, weighted by their rows, to each network's epoch."""
+        n = len(self.group.members)
+        sizes = self.feed.batch_rows(position, upto)
+        epochs = np.minimum(self.feed.epoch_of(position, upto), len(self.totals) - 1)
+        columns = np.broadcast_to(np.arange(n), epochs.shape)
+        losses = np.asarray(values)[: upto - position, :n]
+        np.add.at(self.totals, (epochs, columns), losses * sizes)
+        np.add.at(self.counts, (epochs, columns), sizes)
+
+    def history(self) -> np.ndarray:
+        """Each network's loss per epoch, shape (epochs, networks)."""
+        return self.totals[:-1] / np.maximum(self.counts[:-1], 1)
+
+
 class VmappedNetworks(FusedNetworks):
     """Members that share ``template``'s architecture, trained with ``jax.vmap``.
 
@@ -74,10 +129,15 @@ class VmappedNetworks(FusedNetworks):
         One built and compiled copy of the network; its variables are never changed.
     pass_ratio : float
         See ``FusedNetworks``.
+    lanes : int
+        Each pass is dealt into up to this many lanes (of at least ``MIN_LANE_WIDTH``
+        networks), trained at the same time in threads of their own by one compiled program:
+        one XLA program of small networks runs on one CPU core.
     """
 
     def __init__(self, spec, members: Sequence[Member], settings: TrainSettings, template,
-                 pass_ratio: float = 1.0):  # fmt: skip
+                 pass_ratio: float = 1.0, lanes: int = 1):  # fmt: skip
+        self.lanes = int(lanes)
         super().__init__(spec, members, settings, pass_ratio)
         self.template = template
 
@@ -138,42 +198,81 @@ class VmappedNetworks(FusedNetworks):
 
         return forward
 
+    def _rounds(self, passes, epoch_steps):
+        """Each pass dealt into ``lanes`` lanes of equal shape, trained at the same time."""
+        lanes = [max(1, min(self.lanes, len(members) // MIN_LANE_WIDTH)) for members in passes]
+        return [
+            split_lanes(members, epoch_steps, n) for members, n in zip(passes, lanes, strict=True)
+        ]
+
+    def _run_round(self, passes, pools, advance) -> None:
+        """Train the lanes of one pass, each in a thread of its own, with one compiled program:
+        every lane is fed at the width, pool size and chunk length of the widest."""
+        if len(passes) == 1:
+            self._run_pass(passes[0], pools[0], advance)
+            return
+        width = max(len(g.members) for g in passes)
+        pool_rows = max(len(rows) for rows, _ in pools)
+        total = max(max(g.epoch_steps) for g in passes) * self.settings.epochs
+        lanes = [
+            self._start(g, pool, width, pool_rows, total)
+            for g, pool in zip(passes, pools, strict=True)
+        ]
+        steps = self._steps.lower(*lanes[0].first_inputs()).compile()
+        lock = threading.Lock()
+
+        def locked(n: int) -> None:
+            with lock:
+                advance(n)
+
+        with ThreadPoolExecutor(len(lanes)) as threads:
+            done = [threads.submit(self._train, lane, steps, advance and locked) for lane in lanes]
+            for future in done:
+                future.result()
+
     def _run_pass(self, group, pool, advance) -> None:
-        """Train the pass's members from their initial variables, a chunk of steps per call
-        (every chunk as long as the first, the last padded with steps no network takes)."""
-        start = time.perf_counter()
+        """Train the pass's members from their initial variables."""
+        lane = self._start(group, pool, len(group.members), len(pool[0]), None)
+        self._train(lane, self._steps, advance)
+
+    def _start(self, group, pool, width: int, pool_rows: int, total: int | None) -> _Lane:
+        """A pass's initial state and inputs, fed at ``width`` networks (the others inactive
+        copies of the first), with a row pool of ``pool_rows`` rows, in chunks of steps
+        (``total`` steps: the chunk length of a pass that long)."""
         rows, offsets = pool
         members = [self.members[i] for i in group.members]
-        n_trainable, width = self._n_trainable, len(members)
         initial = [m.initial_weights for m in members]
+        initial += [initial[0]] * (width - len(members))
         stacked = [np.stack(values) for values in zip(*initial, strict=True)]
+        n_trainable = self._n_trainable
         state = (
             stacked[:n_trainable],
             stacked[n_trainable:],
             [np.broadcast_to(v, (width, *np.shape(v))).copy() for v in self._fresh],
         )
+        if pool_rows > len(rows):
+            rows = np.concatenate([rows, np.zeros((pool_rows - len(rows), *rows.shape[1:]),
+                                                  rows.dtype)])  # fmt: skip
         feed, batch = self._feed(group, offsets), self.settings.batch_size
-        chunk = max(1, min(feed.total, CHUNK_BYTES // (batch * width * 16)))
-        totals = np.zeros((self.settings.epochs + 1, width))  # row ``epochs``: after the end
-        counts = np.zeros_like(totals)
-        for position in range(0, feed.total, chunk):
-            upto = min(feed.total, position + chunk)
-            index, target = feed.take(position, upto)
-            active = np.arange(position, position + chunk)[:, None] < feed.ends[None, :]
-            pad = (chunk - (upto - position)) * batch  # steps no network takes
-            index = np.pad(index, ((0, pad), (0, 0))).reshape(chunk, batch, width)
-            target = np.pad(target, ((0, pad), (0, 0), (0, 0))).reshape(chunk, batch, width, 3)
-            state, values = self._steps(state, index, target, active, rows)
-            sizes = feed.batch_rows(position, upto)
-            epochs = np.minimum(feed.epoch_of(position, upto), self.settings.epochs)
-            columns = np.broadcast_to(np.arange(width), epochs.shape)
-            np.add.at(totals, (epochs, columns), np.asarray(values)[: upto - position] * sizes)
-            np.add.at(counts, (epochs, columns), sizes)
+        total = feed.total if total is None else total
+        chunk = max(1, min(total, CHUNK_BYTES // (batch * width * 16)))
+        return _Lane(group, feed, state, rows, width, chunk, self.settings.epochs)
+
+    def _train(self, lane: _Lane, steps, advance) -> None:
+        """Run a lane's chunks of steps (every chunk as long as the first, the last padded with
+        steps no network takes); keep its networks' variables and loss per epoch."""
+        start = time.perf_counter()
+        state, feed = lane.state, lane.feed
+        for position in range(0, feed.total, lane.chunk):
+            upto = min(feed.total, position + lane.chunk)
+            state, values = steps(state, *lane.inputs(position), lane.rows)
+            lane.record(position, upto, values)
             if advance is not None:
                 advance(upto - position)
-        group.weights = [np.asarray(v) for v in (*state[0], *state[1])]
-        group.history = totals[:-1] / np.maximum(counts[:-1], 1)
-        group.seconds = time.perf_counter() - start
+        n = len(lane.group.members)
+        lane.group.weights = [np.asarray(v)[:n] for v in (*state[0], *state[1])]
+        lane.group.history = lane.history()
+        lane.group.seconds = time.perf_counter() - start
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs on its own ``features[i]`` (the same rows for every member)."""

@@ -144,7 +144,8 @@ def compare_weightings(
         Row weights (or, for a dense target, element weights) for fitting and scoring.
     n_jobs : int or None
         Fits run in parallel through joblib (sequential engine; None: one at a time, -1: every
-        core).
+        core). The fused engine on JAX's CPU trains the built-in network's passes in up to
+        ``n_jobs`` lanes, one thread each.
     verbose : int
         Progress: 0 silent; 1 the engine chosen and one progress bar with the time left (one
         line per fit instead when the sequential engine runs fits in other processes,
@@ -255,7 +256,7 @@ def compare_weightings(
         if verbose:
             print(f"[skweight] engine: fused ({why})", flush=True)
         try:
-            search = fused_search(model, X, y, sample_weight, plan, verbose=verbose)
+            search = fused_search(model, X, y, sample_weight, plan, verbose=verbose, n_jobs=n_jobs)
         except NotFusableError as exc:
             if engine == "fused" or final != "refit":
                 raise InvalidParameterError(f"engine={engine!r}, final={final!r}: {exc}.") from exc

@@ -161,3 +161,14 @@ def test_passes_hold_networks_of_similar_steps():
 
     assert split_passes([13, 7, 13, 3], 0.5) == [[0, 1, 2], [3]]
     assert split_passes([13, 7, 13, 3], 1.0) == [[0, 2], [1], [3]]
+
+
+def test_lanes_share_a_pass_evenly():
+    """A pass dealt into lanes: longest first, in turn, so that lanes take as many steps and
+    networks as they can; never more lanes than networks."""
+    from skweight._fused_feed import split_lanes
+
+    steps = [13, 7, 13, 10, 7]
+    assert split_lanes([0, 1, 2, 3, 4], steps, 2) == [[0, 3, 4], [1, 2]]  # 13 steps each
+    assert split_lanes([1, 3], steps, 1) == [[1, 3]]
+    assert split_lanes([1, 3], steps, 4) == [[3], [1]]

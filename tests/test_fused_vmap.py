@@ -76,7 +76,7 @@ def _close(a, b) -> float:
     return max(float(np.abs(x - y).max()) for x, y in zip(a, b, strict=True))
 
 
-def _train_together(base, X, y, weightings) -> tuple[VmappedNetworks, list]:
+def _train_together(base, X, y, weightings, lanes=1) -> tuple[VmappedNetworks, list]:
     templates: dict = {}
     prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y, None, templates)
                 for w in weightings]  # fmt: skip
@@ -84,7 +84,7 @@ def _train_together(base, X, y, weightings) -> tuple[VmappedNetworks, list]:
     first = prepared[0]
     networks = VmappedNetworks(first.spec, [p.member for p in prepared],
                                train_settings(first.classifier), first.template,
-                               pass_ratio=PASS_RATIO)  # fmt: skip
+                               pass_ratio=PASS_RATIO, lanes=lanes)  # fmt: skip
     return networks.fit(), prepared
 
 
@@ -153,6 +153,26 @@ def test_multiclass_images_sequences_and_token_ids_match_their_own_fits(multicla
             proba = networks.predict([X] * 3)[i]
             own_outputs = own.model_.predict_on_batch(X)
             np.testing.assert_allclose(proba, own_outputs, atol=1e-5)
+
+
+@jax_only
+def test_lanes_train_each_network_as_one_program_does(table):
+    """A pass dealt into lanes trained in threads (the built-in network with ``n_jobs``):
+    each network, an inactive padding column beside it in the narrower lane, ends as it does
+    in one program, with the same history; resampled networks of other steps included."""
+    X, y = table
+    base = WeightedKerasClassifier(hidden_layer_sizes=(4,), **SETTINGS)
+    weightings = [*STRATEGIES.values(), *({1: float(w)} for w in range(2, 12))]  # 19
+    one, _ = _train_together(base, X, y, weightings)
+    lanes, _ = _train_together(base, X, y, weightings, lanes=2)
+    assert [len(r) for r in one.rounds] == [1] * len(one.passes)
+    widths = [[len(lanes.passes[g].members) for g in r] for r in lanes.rounds]
+    assert widths == [[9, 8], [2]]  # the under-sampled networks' shorter pass: too few to split
+    steps = [max(lanes.passes[g].epoch_steps) for g in lanes.rounds[0]]
+    assert steps[0] > steps[1]  # the over-sampled network's lane runs longer
+    for i in range(len(weightings)):
+        assert _close(one.weights(i), lanes.weights(i)) < 1e-6, i
+        np.testing.assert_allclose(lanes.history(i)["loss"], one.history(i)["loss"], rtol=1e-6)
 
 
 @jax_only
