@@ -5,9 +5,9 @@ grid of recall levels is recorded as scalar scores, so that a precision-recall c
 (averaged over folds) comes out of the same search, without refitting anything.
 
 A search calls its scorers one after the other on the same (cached) predictions of one fold, so
-what several of them read is computed once: the per-class precision and recall (scikit-learn's
-``precision_recall_fscore_support``) that the recall, precision and balanced-accuracy scorers
-read, and the precision-recall curve of the recall grid.
+what several of them read is computed once: the confusion matrix whose per-class precision and
+recall the recall, precision and balanced-accuracy scorers read, and the precision-recall curve
+of the recall grid and of the average precision.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import (
     average_precision_score,
+    confusion_matrix,
     make_scorer,
     precision_recall_curve,
-    precision_recall_fscore_support,
 )
 from sklearn.preprocessing import label_binarize
 
@@ -78,10 +78,10 @@ def _compute_curve(y_true, y_score, classes, pos_label, sample_weight):
 
 
 def _compute_by_class(y_true, y_pred, classes, sample_weight):
-    precision, recall, _, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=classes, average=None, zero_division=0.0,
-        sample_weight=sample_weight,
-    )  # fmt: skip
+    matrix = confusion_matrix(y_true, y_pred, labels=classes, sample_weight=sample_weight)
+    hits, support, predicted = np.diag(matrix), matrix.sum(axis=1), matrix.sum(axis=0)
+    recall = np.divide(hits, support, out=np.zeros(len(hits)), where=support > 0)
+    precision = np.divide(hits, predicted, out=np.zeros(len(hits)), where=predicted > 0)
     return precision, recall, support
 
 
@@ -122,8 +122,11 @@ def precision_at_recall(
 
 def macro_average_precision(y_true, y_score, *, classes=None, pos_label=None, sample_weight=None):
     """Average precision of the positive class, or the mean over classes present (multiclass)."""
-    if np.ndim(y_score) == 1:
-        return average_precision_score(
+    if np.ndim(y_score) == 1:  # from the curve the recall grid reads, as scikit-learn sums it
+        precision, recall = _curve(y_true, y_score, classes, pos_label, sample_weight)
+        if np.isfinite(recall).all():
+            return float(-np.sum(np.diff(recall) * precision[:-1]))
+        return average_precision_score(  # no positive row: scikit-learn's warning and value
             y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
         )
     truth = label_binarize(y_true, classes=classes)
