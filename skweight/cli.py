@@ -143,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=3,
         help="folds of the tuned-threshold baseline inside each training set (default 3)",
     )
-    run.add_argument("--n-jobs", type=int, default=2, help="parallel fits (default 2)")
+    run.add_argument(
+        "--n-jobs", type=int, default=2,
+        help="parallel fits, or lanes of the fused engine on JAX's CPU (default 2)",
+    )  # fmt: skip
     run.add_argument(
         "--engine",
         choices=["auto", "fused", "sequential"],
