@@ -125,7 +125,7 @@ def macro_average_precision(y_true, y_score, *, classes=None, pos_label=None, sa
     if np.ndim(y_score) == 1:  # from the curve the recall grid reads, as scikit-learn sums it
         precision, recall = _curve(y_true, y_score, classes, pos_label, sample_weight)
         if np.isfinite(recall).all():
-            return float(-np.sum(np.diff(recall) * precision[:-1]))
+            return float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
         return average_precision_score(  # no positive row: scikit-learn's warning and value
             y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
         )
