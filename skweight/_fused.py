@@ -127,22 +127,20 @@ class FusedLoss(keras.losses.Loss):
         self._last: tuple = ()  # (y_true, y_pred, values) of the latest call
 
     def call(self, y_true, y_pred):
-        return keras.ops.sum(self.network_values(y_true, y_pred), axis=1)
+        values = self.network_values(y_true, y_pred)
+        self._last = (y_true, y_pred, values)
+        return keras.ops.sum(values, axis=1)
 
-    def network_values(self, y_true, y_pred):
-        """Every row's weighted loss in every network, shape ``(batch, K)``.
-
-        Computed once per step: the training step's metric (``NetworkLossHistory``) asks
-        again for the same tensors and gets the values the loss computed.
-        """
+    def step_values(self, y_true, y_pred):
+        """``network_values`` of the training step whose loss was computed on these very
+        tensors (the step's metric, ``NetworkLossHistory``, reads them): not computed again."""
         last = self._last
         if last and last[0] is y_true and last[1] is y_pred:
             return last[2]
-        values = self._values(y_true, y_pred)
-        self._last = (y_true, y_pred, values)
-        return values
+        return self.network_values(y_true, y_pred)
 
-    def _values(self, y_true, y_pred):
+    def network_values(self, y_true, y_pred):
+        """Every row's weighted loss in every network, shape ``(batch, K)``."""
         ops = keras.ops
         target, weight, kind = y_true[..., 0], y_true[..., 1], y_true[..., 2]
         total = 0.0

@@ -22,7 +22,7 @@ class NetworkLossHistory(keras.metrics.Metric):
     Parameters
     ----------
     loss : FusedLoss
-        The model's loss (its ``network_values`` give each network's weighted row losses).
+        The model's loss (its ``step_values`` give each network's weighted row losses).
     width : int
         The most networks the model trains at once.
     epochs : int
@@ -41,7 +41,7 @@ class NetworkLossHistory(keras.metrics.Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         ops = keras.ops
-        losses = ops.sum(self.loss.network_values(y_true, y_pred), axis=0)  # (k,) this batch
+        losses = ops.sum(self.loss.step_values(y_true, y_pred), axis=0)  # (k,) this batch
         rows = ops.sum(ops.cast(ops.greater(y_true[..., 1], 0.0), "float32"), axis=0)
         short = self.width - ops.shape(losses)[0]  # the pass may be narrower than the model
         losses, rows = ops.pad(losses * rows, [[0, short]]), ops.pad(rows, [[0, short]])
