@@ -225,10 +225,15 @@ class VmappedNetworks(FusedNetworks):
             with lock:
                 advance(n)
 
+        stop = threading.Event()  # an error or an interrupt: the other lanes stop too
         with ThreadPoolExecutor(len(lanes)) as threads:
-            done = [threads.submit(self._train, lane, steps, advance and locked) for lane in lanes]
-            for future in done:
-                future.result()
+            done = [threads.submit(self._train, lane, steps, advance and locked, stop)
+                    for lane in lanes]  # fmt: skip
+            try:
+                for future in done:
+                    future.result()
+            finally:
+                stop.set()
 
     def _run_pass(self, group, pool, advance) -> None:
         """Train the pass's members from their initial variables."""
@@ -258,12 +263,15 @@ class VmappedNetworks(FusedNetworks):
         chunk = max(1, min(total, CHUNK_BYTES // (batch * width * 16)))
         return _Lane(group, feed, state, rows, width, chunk, self.settings.epochs)
 
-    def _train(self, lane: _Lane, steps, advance) -> None:
+    def _train(self, lane: _Lane, steps, advance, stop: threading.Event | None = None) -> None:
         """Run a lane's chunks of steps (every chunk as long as the first, the last padded with
-        steps no network takes); keep its networks' variables and loss per epoch."""
+        steps no network takes), until ``stop`` is set; keep its networks' variables and loss
+        per epoch."""
         start = time.perf_counter()
         state, feed = lane.state, lane.feed
         for position in range(0, feed.total, lane.chunk):
+            if stop is not None and stop.is_set():
+                return
             upto = min(feed.total, position + lane.chunk)
             state, values = steps(state, *lane.inputs(position), lane.rows)
             lane.record(position, upto, values)

@@ -76,7 +76,7 @@ def _close(a, b) -> float:
     return max(float(np.abs(x - y).max()) for x, y in zip(a, b, strict=True))
 
 
-def _train_together(base, X, y, weightings, lanes=1) -> tuple[VmappedNetworks, list]:
+def _side_by_side(base, X, y, weightings, lanes=1) -> tuple[VmappedNetworks, list]:
     templates: dict = {}
     prepared = [prepare_fit(clone(base).set_params(weighting=w), X, y, None, templates)
                 for w in weightings]  # fmt: skip
@@ -85,6 +85,11 @@ def _train_together(base, X, y, weightings, lanes=1) -> tuple[VmappedNetworks, l
     networks = VmappedNetworks(first.spec, [p.member for p in prepared],
                                train_settings(first.classifier), first.template,
                                pass_ratio=PASS_RATIO, lanes=lanes)  # fmt: skip
+    return networks, prepared
+
+
+def _train_together(base, X, y, weightings, lanes=1) -> tuple[VmappedNetworks, list]:
+    networks, prepared = _side_by_side(base, X, y, weightings, lanes)
     return networks.fit(), prepared
 
 
@@ -173,6 +178,22 @@ def test_lanes_train_each_network_as_one_program_does(table):
     for i in range(len(weightings)):
         assert _close(one.weights(i), lanes.weights(i)) < 1e-6, i
         np.testing.assert_allclose(lanes.history(i)["loss"], one.history(i)["loss"], rtol=1e-6)
+
+
+@jax_only
+def test_an_error_in_a_lane_reaches_the_caller(table):
+    """Lanes train in threads: what goes wrong in one (here in the progress callback, as a
+    Ctrl-C would) is raised by ``fit``, not lost in its thread."""
+    X, y = table
+    base = WeightedKerasClassifier(hidden_layer_sizes=(4,), **SETTINGS)
+    networks, _ = _side_by_side(base, X, y, [{1: float(w)} for w in range(1, 17)], lanes=2)
+    assert [len(r) for r in networks.rounds] == [2]
+
+    def advance(n_steps):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        networks.fit(advance)
 
 
 @jax_only
