@@ -181,6 +181,22 @@ def test_lanes_train_each_network_as_one_program_does(table):
 
 
 @jax_only
+def test_a_comparison_in_lanes_gives_the_same_costs(binary_data, capsys):
+    """``compare_weightings(n_jobs=2)`` on JAX's CPU trains the built-in network's pass in two
+    lanes (20 networks here): the same fold costs and pick as one program (``n_jobs=1``)."""
+    X, y = binary_data
+    kwargs = {"strategies": ["none", "balanced", "focal", {1: 3.0}], "baselines": False,
+              "fp_cost": 1, "fn_cost": 5, "cv": 2, "n_repeats": 2, "random_state": 0}  # fmt: skip
+    base = WeightedKerasClassifier(hidden_layer_sizes=(4,), epochs=2, batch_size=32)
+    lanes = compare_weightings(base, X, y, engine="fused", n_jobs=2, verbose=1, **kwargs)
+    assert "each pass in up to 2 lanes" in capsys.readouterr().out
+    one = compare_weightings(base, X, y, engine="fused", n_jobs=1, verbose=0, **kwargs)
+    np.testing.assert_allclose(lanes.fold_costs.to_numpy(), one.fold_costs.to_numpy(),
+                               atol=1e-12)  # fmt: skip
+    assert lanes.best_strategy_ == one.best_strategy_
+
+
+@jax_only
 def test_an_error_in_a_lane_reaches_the_caller(table):
     """Lanes train in threads: what goes wrong in one (here in the progress callback, as a
     Ctrl-C would) is raised by ``fit``, not lost in its thread."""
