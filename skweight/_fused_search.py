@@ -20,6 +20,7 @@ decision then wraps it as a ``FrozenEstimator``.
 
 from __future__ import annotations
 
+import numbers
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,6 +63,11 @@ def choose_engine(engine: str, estimator, n_jobs) -> tuple[str, str]:
     """``("fused" or "sequential", why)`` for ``engine=`` and the comparison's estimator."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {list(ENGINES)}; got {engine!r}.")
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0
+    ):
+        raise ValueError(f"n_jobs must be None or a non-zero integer (-1: every core); "
+                         f"got {n_jobs!r}.")  # fmt: skip
     if engine == "sequential":
         return "sequential", "engine='sequential' was asked for"
     reason = fusable_reason(estimator)

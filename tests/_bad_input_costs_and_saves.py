@@ -178,6 +178,18 @@ CASES = [
     ),
     _case("compare-cv", lambda c: c.compare(cv=1), ValueError, "cv must be >= 2"),
     _case(
+        "compare-n_jobs",
+        lambda c: c.compare(n_jobs=0),
+        ValueError,
+        r"n_jobs must be None or a non-zero integer \(-1: every core\); got 0",
+    ),
+    _case(
+        "compare-n_jobs-type",
+        lambda c: c.compare(n_jobs="two"),
+        ValueError,
+        "n_jobs must be None or a non-zero integer",
+    ),
+    _case(
         "compare-selection",
         lambda c: c.compare(selection="worst"),
         ValueError,

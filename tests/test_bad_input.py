@@ -18,13 +18,13 @@ their helpers in ``_bad_input_support.py``. Cases covered elsewhere count toward
 - tests/test_save_safety.py: 2 more (``overwrite=True`` onto a folder that is not a save, a saved
   network with the wrong number of input features).
 
-This table has 151 rows (``len(CASES)``) in these families: X, y and sample_weight values and
+This table has 153 rows (``len(CASES)``) in these families: X, y and sample_weight values and
 types (weights that overflow or underflow float32 included); weighting strategies, focal loss
 parameters and samplers that return malformed output; the estimator's own and routed
 parameters (ignored ``model__*``, ``fit__*``, ``compile__*``, ``predict__*``, learning rates);
 what the network outputs (a loss contradicting the last activation); partial_fit's classes;
 prediction; costs, scorers and decisions (constant cost matrices, non-probabilities);
-compare_weightings; saving and loading. So 151 + 22 + 62 + 2 = 237 bad inputs are tested in all.
+compare_weightings; saving and loading. So 153 + 22 + 62 + 2 = 239 bad inputs are tested in all.
 """
 
 from __future__ import annotations
@@ -73,6 +73,6 @@ def test_bad_input_gets_a_clear_error(ctx, call, error, match):
 def test_the_table_is_large_enough():
     from tests.test_cli import USAGE_ERRORS
 
-    assert len({case.id for case in CASES}) == len(CASES) == 151  # the count in the docstring
+    assert len({case.id for case in CASES}) == len(CASES) == 153  # the count in the docstring
     assert len(USAGE_ERRORS) == 62
     assert len(CASES) + 22 + len(USAGE_ERRORS) + 2 >= 150
