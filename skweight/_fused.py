@@ -32,7 +32,13 @@ import numpy as np
 
 from ._fused_feed import StepFeed, pass_ends, split_passes, steps_per_epoch
 from ._fused_history import NetworkLossHistory
-from ._grouped import NetworkSpec, build_grouped_mlp, grouped_variables, set_network_weights
+from ._grouped import (
+    NetworkSpec,
+    build_grouped_mlp,
+    grouped_variables,
+    network_of,
+    set_network_weights,
+)
 from ._keras import default_compile_kwargs, make_optimizer, needs_one_hot, seed_keras
 from .weighting.base import TrainingSet
 
@@ -358,7 +364,7 @@ class FusedNetworks:
     def weights(self, i: int) -> list[np.ndarray]:
         """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""
         g, j = self._where[i]
-        return [w[j] for w in self.passes[g].weights]
+        return network_of(self.passes[g].weights, j)
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs, shape ``(n_rows, n_units)``, on its own ``features[i]``.
