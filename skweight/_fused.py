@@ -364,7 +364,11 @@ class FusedNetworks:
     def weights(self, i: int) -> list[np.ndarray]:
         """Member ``i``'s trained weights, in the order of a ``build_mlp`` model's."""
         g, j = self._where[i]
-        return network_of(self.passes[g].weights, j)
+        return self._network_weights(self.passes[g], j)
+
+    def _network_weights(self, group: _Pass, j: int) -> list[np.ndarray]:
+        """Network ``j`` of a trained pass."""
+        return network_of(group.weights, j)
 
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs, shape ``(n_rows, n_units)``, on its own ``features[i]``.

@@ -282,6 +282,9 @@ class VmappedNetworks(FusedNetworks):
         lane.group.history = lane.history()
         lane.group.seconds = time.perf_counter() - start
 
+    def _network_weights(self, group, j: int) -> list[np.ndarray]:
+        return [w[j] for w in group.weights]
+
     def predict(self, features: Sequence[np.ndarray], chunk_rows: int = 4096) -> list[np.ndarray]:
         """Each member's outputs on its own ``features[i]`` (the same rows for every member)."""
         n_rows = len(features[0])
