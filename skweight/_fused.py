@@ -34,6 +34,7 @@ from ._fused_feed import StepFeed, pass_ends, split_passes, steps_per_epoch
 from ._fused_history import NetworkLossHistory
 from ._grouped import (
     NetworkSpec,
+    SwapLeadingAxes,
     build_grouped_mlp,
     grouped_variables,
     network_of,
@@ -182,7 +183,8 @@ def loss_kinds(losses: Sequence[Any]) -> tuple[list[Any], list[int]]:
 
 
 class _RowGather(keras.layers.Layer):
-    """Look rows up by index in a pool of rows: ``(batch, K)`` indices to ``(batch, K, F)``."""
+    """Look rows up by index in a pool of rows: ``(batch, K)`` indices to ``(K, batch, F)``,
+    networks first as the grouped network takes them."""
 
     def __init__(self, n_rows: int, n_features: int, **kwargs):
         super().__init__(**kwargs)
@@ -194,7 +196,7 @@ class _RowGather(keras.layers.Layer):
         )
 
     def call(self, index):
-        return keras.ops.take(self.pool, index, axis=0)
+        return keras.ops.take(self.pool, keras.ops.swapaxes(index, 0, 1), axis=0)
 
 
 class _Progress(keras.callbacks.Callback):
@@ -298,7 +300,8 @@ class FusedNetworks:
         self._core = core = build_grouped_mlp(self.spec, self.width)
         index = keras.Input(shape=(None,), dtype="int32")
         self._gather = _RowGather(self._pool_rows, self.spec.n_features)
-        self._model = model = keras.Model(index, core(self._gather(index)))
+        outputs = SwapLeadingAxes()(core(self._gather(index)))  # (batch, K, units)
+        self._model = model = keras.Model(index, outputs)
         loss = FusedLoss(self.losses, self.spec.n_units)
         self._history = NetworkLossHistory(loss, self.width, settings.epochs)
         model.compile(
@@ -384,12 +387,11 @@ class FusedNetworks:
                 variable.assign(value)
             parts = []
             for start in range(0, n_rows, chunk_rows):
-                x = np.stack([features[i][start : start + chunk_rows] for i in group.members],
-                             axis=1)  # fmt: skip
+                x = np.stack([features[i][start : start + chunk_rows] for i in group.members])
                 parts.append(keras.ops.convert_to_numpy(core(x.astype("float32"))))
-            out = np.concatenate(parts)
+            out = np.concatenate(parts, axis=1)
             for j, i in enumerate(group.members):
-                outputs[i] = out[:, j, :]
+                outputs[i] = out[j]
         return outputs
 
 

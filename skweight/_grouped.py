@@ -60,16 +60,18 @@ class GroupedDense(keras.layers.Layer):
         )
 
     def call(self, inputs):
-        k = keras.ops.shape(inputs)[0]
-        outputs = keras.ops.matmul(inputs, self.kernel[:k]) + self.bias[:k]
-        return self.activation(outputs)
+        kernel, bias = self.kernel, self.bias
+        if inputs.shape[0] != self.n_networks:  # a narrower pass, or a width known at run time
+            k = keras.ops.shape(inputs)[0]
+            kernel, bias = kernel[:k], bias[:k]
+        return self.activation(keras.ops.matmul(inputs, kernel) + bias)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.units)
 
 
-class _NetworksFirst(keras.layers.Layer):
-    """Swap the two leading axes: ``(batch, k, ...)`` to ``(k, batch, ...)`` and back."""
+class SwapLeadingAxes(keras.layers.Layer):
+    """``(k, batch, ...)`` to ``(batch, k, ...)``, and back."""
 
     def call(self, inputs):
         return keras.ops.swapaxes(inputs, 0, 1)
@@ -97,16 +99,16 @@ class NetworkSpec:
 
 
 def build_grouped_mlp(spec: NetworkSpec, n_networks: int) -> keras.Model:
-    """The fused network: input ``(batch, k, n_features)``, output ``(batch, k, n_units)``, for
-    any ``k <= n_networks`` (the first ``k`` networks)."""
-    inputs = keras.Input(shape=(None, spec.n_features))
-    hidden = _NetworksFirst()(inputs)
+    """The fused network, networks first: input ``(k, batch, n_features)``, output
+    ``(k, batch, n_units)``, for any ``k <= n_networks`` (the first ``k`` networks)."""
+    inputs = keras.Input(shape=(None, spec.n_features))  # Keras' "batch" axis holds k
+    hidden = inputs
     for units in check_hidden_layer_sizes(spec.hidden_layer_sizes):
         hidden = GroupedDense(n_networks, units, spec.activation)(hidden)
         if spec.dropout:
             hidden = keras.layers.Dropout(spec.dropout)(hidden)
     outputs = GroupedDense(n_networks, spec.n_units, spec.output_activation)(hidden)
-    return keras.Model(inputs, _NetworksFirst()(outputs))
+    return keras.Model(inputs, outputs)
 
 
 def mlp_initial_weights(spec: NetworkSpec, seed: int | None) -> list[np.ndarray]:
