@@ -11,6 +11,7 @@ Training data
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import random
@@ -157,13 +158,13 @@ def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.O
     params = configure_arguments(params, "optimizer")
     if isinstance(optimizer, str):
         try:
-            template = keras.optimizers.get(optimizer)
+            kind, defaults = _named_optimizer(optimizer)
         except ValueError as exc:
             raise ValueError(
                 f"optimizer={optimizer!r} is not a Keras optimizer; expected a name such as "
                 "'adam' or 'sgd', a keras.optimizers.Optimizer class or instance."
             ) from exc
-        return type(template).from_config({**template.get_config(), **params})
+        return kind.from_config({**defaults, **params})
     if isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Optimizer):
         return optimizer(**params)
     if isinstance(optimizer, keras.optimizers.Optimizer):
@@ -172,6 +173,14 @@ def make_optimizer(optimizer: Any, params: dict[str, Any]) -> keras.optimizers.O
         "optimizer must be a string, a keras.optimizers.Optimizer class or instance; "
         f"got {type(optimizer).__name__}."
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _named_optimizer(name: str) -> tuple[type, dict[str, Any]]:
+    """The class and default configuration of the optimizer called ``name``, looked up once (an
+    optimizer makes its variables when it is made: a few milliseconds on TensorFlow)."""
+    template = keras.optimizers.get(name)
+    return type(template), template.get_config()
 
 
 def check_learning_rate(optimizer: keras.optimizers.Optimizer, routed_params: dict) -> None:
