@@ -109,6 +109,19 @@ def test_multiclass_networks_match_their_own_fits(multiclass_data):
         assert _close(own.model_.get_weights(), networks.weights(i)) < 1e-5
 
 
+def test_predictions_are_each_networks_own(fused, data):
+    """The grouped model's outputs, row chunk by row chunk, are what each network's own Keras
+    model predicts, the networks of a narrower pass included."""
+    networks, _ = fused
+    X = data[0]
+    outputs = networks.predict([X] * len(STRATEGIES), chunk_rows=64)
+    assert len(networks.passes) > 1
+    for i in range(len(STRATEGIES)):
+        model = build_mlp(X.shape[1], 1, "sigmoid", hidden_layer_sizes=(8,))
+        model.set_weights(networks.weights(i))
+        np.testing.assert_allclose(outputs[i], model.predict_on_batch(X), atol=1e-5)
+
+
 def _member(X, y, weights, seed=0):
     spec_weights = build_mlp(X.shape[1], 1, "sigmoid", hidden_layer_sizes=(8,), seed=seed)
     return Member(TrainingSet(X, y, weights), keras.losses.BinaryCrossentropy(),
