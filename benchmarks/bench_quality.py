@@ -146,8 +146,7 @@ def _one_fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
 
 def _fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     from sklearn.base import clone
-    from sklearn.metrics import make_scorer
-    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+    from sklearn.model_selection import StratifiedKFold
     from sklearn.preprocessing import StandardScaler
 
     from benchmarks._quality_peers import peer_predictions
@@ -181,13 +180,7 @@ def _fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
         ConstantCostClassifier(fp_cost=fp_cost, fn_cost=fn_cost).fit(X_tr, y_tr).predict(X_te)
     )
     if "tuned_threshold" in cfg["methods"]:
-        scorer = make_scorer(
-            expected_cost, greater_is_better=False, fn_cost=fn_cost, fp_cost=fp_cost
-        )
-        tuned = TunedThresholdClassifierCV(
-            clone(base), scoring=scorer, cv=cfg["inner_cv"], random_state=0
-        ).fit(X_tr, y_tr)
-        held["tuned-threshold"] = tuned.predict(X_te)
+        held["tuned-threshold"] = _tuned_threshold(base, X_tr, y_tr, cfg).predict(X_te)
     costs, picked, extra = {}, None, {}
     if "picked" in cfg["methods"]:
         compare_started = time.perf_counter()
@@ -197,7 +190,8 @@ def _fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
         if result is not None:
             _held_from_comparison(result, proba, held)
             if cfg.get("ablation"):
-                extra["ablation"] = _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te)
+                extra["ablation"] = _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te,
+                                              cfg)  # fmt: skip
     names = {"none": "none", "balanced": "balanced", "cost_implied_threshold": "cost-decision"}
     names |= {"tuned_threshold": "tuned-threshold", "constant_decision": "constant"}
     names |= {"calibrated_cost": "calibrated-cost-decision", "oof_threshold": "oof-threshold"}
@@ -218,6 +212,20 @@ def _fold(name: str, fold: int, cfg: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _tuned_threshold(base, X_tr, y_tr, cfg: dict[str, Any]):
+    """The ``"tuned-threshold"`` baseline: ``base`` with its threshold tuned by the cost."""
+    from sklearn.base import clone
+    from sklearn.metrics import make_scorer
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    scorer = make_scorer(
+        expected_cost, greater_is_better=False, fn_cost=cfg["fn_cost"], fp_cost=cfg["fp_cost"]
+    )
+    tuned = TunedThresholdClassifierCV(clone(base), scoring=scorer, cv=cfg["inner_cv"],
+                                       random_state=0)  # fmt: skip
+    return tuned.fit(X_tr, y_tr)
+
+
 def _held_from_comparison(result, proba, held: dict) -> None:
     """The out-of-fold decisions the comparison fitted, applied to the unweighted network."""
     from skweight.decision import minimum_cost_predict
@@ -230,7 +238,7 @@ def _held_from_comparison(result, proba, held: dict) -> None:
             held[name] = minimum_cost_predict(calibrated, result.cost_matrix, classes=[0, 1])
 
 
-def _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te) -> dict[str, Any]:
+def _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te, cfg) -> dict[str, Any]:
     """Each variant's pick and its held-out cost (candidates refitted here when needed)."""
     from sklearn.base import clone
 
@@ -254,8 +262,11 @@ def _ablation(result, y_tr, proba, held, cost, base, X_tr, X_te) -> dict[str, An
     picks = variant_picks(result, rows)
     strategies = default_strategies(result.cost_matrix, 0)
     for name in set(picks.values()) - set(held):
-        model = clone(base).set_params(weighting=strategies[name])
-        held[name] = model.fit(X_tr, y_tr).predict(X_te)
+        if name == "tuned-threshold":  # a baseline the protocol's methods left out
+            model = _tuned_threshold(base, X_tr, y_tr, cfg)
+        else:
+            model = clone(base).set_params(weighting=strategies[name]).fit(X_tr, y_tr)
+        held[name] = model.predict(X_te)
     return {variant: {"pick": pick, "cost": cost(held[pick])} for variant, pick in picks.items()}
 
 
