@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import keras
 import numpy as np
-from keras.initializers import GlorotUniform
 
 from ._keras import check_hidden_layer_sizes
+from ._seeded_init import glorot_uniform
 
 
 class GroupedDense(keras.layers.Layer):
@@ -135,8 +135,7 @@ def _draw_weights(spec: NetworkSpec, seed: int | None) -> list[np.ndarray]:
         layer_seed = draw(1, int(1e9)) if draw is not None else None
         if layer_seed is None:
             layer_seed = int(np.random.SeedSequence().generate_state(1)[0] % int(1e9)) + 1
-        kernel = GlorotUniform(seed=layer_seed)(shape=(fan_in, units), dtype="float32")
-        weights += [keras.ops.convert_to_numpy(kernel), np.zeros(units, dtype="float32")]
+        weights += [glorot_uniform((fan_in, units), layer_seed), np.zeros(units, dtype="float32")]
         if spec.dropout and draw is not None and i < len(spec.layer_sizes) - 1:
             draw(1, int(1e9))  # build_mlp seeds the dropout layer here
     return weights

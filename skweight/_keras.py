@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import keras
-from keras.initializers import GlorotUniform
 
 from ._nested import configure_arguments
 from ._params import InvalidParameterError
+from ._seeded_init import SeededGlorotUniform
 
 
 def default_compile_kwargs() -> dict[str, Any]:
@@ -276,10 +276,11 @@ def build_mlp(
     dropout : float
         Dropout rate after each hidden layer (0 disables dropout).
     seed : int or None
-        Seeds the weight initialisers and dropout layers from a private ``random.Random(seed)``
-        in the order Keras would draw them from Python's global ``random`` after
-        ``keras.utils.set_random_seed(seed)``: the same network, but immune to other threads
-        that draw from the global generator meanwhile (a dask worker's own threads do).
+        Seeds the kernels and dropout layers from a private ``random.Random(seed)``, layer by
+        layer, immune to other threads that draw from the global generators meanwhile (a dask
+        worker's own threads do). The kernels are Glorot-uniform draws by NumPy
+        (``SeededGlorotUniform``): the same network on every backend. None: Keras'
+        ``"glorot_uniform"``, from Keras' global seed.
     input_shape : sequence of int or None
         The shape of one row, for rows that are not flat (images, sequences): the network
         flattens them first. None: ``(n_features_in_,)``.
@@ -296,7 +297,7 @@ def build_mlp(
     draw = None if seed is None else random.Random(seed).randint
 
     def glorot():
-        return "glorot_uniform" if draw is None else GlorotUniform(seed=draw(1, int(1e9)))
+        return "glorot_uniform" if draw is None else SeededGlorotUniform(draw(1, int(1e9)))
 
     shape = (n_features_in_,) if input_shape is None else tuple(input_shape)
     inputs = keras.Input(shape=shape)

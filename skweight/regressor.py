@@ -88,7 +88,8 @@ class WeightedKerasRegressor(RegressorMixin, BaseWeightedKeras):
         Keras' progress output: 0 silent, 1 a progress bar, 2 one line per epoch.
     random_state : None, int, or RandomState
         Seeds weight initialisation, shuffling, the validation split and the strategies, so
-        that equal ``random_state`` gives identical predictions. Sets Keras' global seed.
+        that equal ``random_state`` gives identical predictions. Sets Keras' global seed. The
+        built-in network starts from the same weights on every backend (NumPy draws).
     warm_start : bool
         Continue training the fitted network instead of building a new one.
     normalize_weights : bool

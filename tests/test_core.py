@@ -36,7 +36,7 @@ def test_recognised_by_scikit_learn():
 def test_grid_search_over_weighting_and_learning_rate_with_roc_auc(binary_data, fast_settings):
     X, y = binary_data
     search = GridSearchCV(
-        WeightedKerasClassifier(**{**fast_settings, "epochs": 3}),
+        WeightedKerasClassifier(**{**fast_settings, "epochs": 10}),
         {"weighting": [None, {0: 1, 1: 4}], "optimizer__learning_rate": [1e-3, 1e-2]},
         scoring="roc_auc",
         cv=2,

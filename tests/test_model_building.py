@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import keras
 import numpy as np
 import pytest
 
 from skweight import WeightedKerasClassifier, WeightedKerasRegressor
+from skweight._keras import build_mlp
+from skweight._seeded_init import SeededGlorotUniform
 
 pytestmark = pytest.mark.core
 
@@ -143,6 +147,37 @@ def test_predict_in_large_batches_matches_small(binary_data, fast_settings):
     clf.set_params(predict__batch_size=16)
     pieces = [clf.predict_proba(X[start : start + 16]) for start in range(0, len(X), 16)]
     np.testing.assert_array_equal(clf.predict_proba(X), np.concatenate(pieces))
+
+
+def test_seeded_network_kernels_are_numpy_glorot_draws_on_every_backend():
+    """With a seed, each kernel is a NumPy Glorot-uniform draw from a seed that
+    ``random.Random(seed)`` gives layer by layer: backend-free, so the same network on every
+    backend (this core test runs on each)."""
+    weights = build_mlp(5, 3, "softmax", hidden_layer_sizes=(7, 4), seed=11).get_weights()
+    layer_seed = random.Random(11).randint
+    for kernel, bias in zip(weights[::2], weights[1::2], strict=True):
+        limit = np.sqrt(6.0 / sum(kernel.shape))
+        rng = np.random.default_rng(layer_seed(1, int(1e9)))
+        np.testing.assert_array_equal(kernel, rng.uniform(-limit, limit, kernel.shape).astype("f4"))
+        assert not bias.any()
+    again = build_mlp(5, 3, "softmax", hidden_layer_sizes=(7, 4), seed=11).get_weights()
+    other = build_mlp(5, 3, "softmax", hidden_layer_sizes=(7, 4), seed=12).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(weights, again, strict=True))
+    assert not np.array_equal(weights[0], other[0])
+
+
+def test_seeded_kernels_follow_keras_glorot_distribution():
+    """The same bounds and spread as Keras' own ``GlorotUniform``, in any float dtype."""
+    shape, limit = (120, 80), np.sqrt(6.0 / 200)
+    ours = keras.ops.convert_to_numpy(SeededGlorotUniform(3)(shape, dtype="float32"))
+    keras_own = keras.ops.convert_to_numpy(keras.initializers.GlorotUniform(seed=3)(shape))
+    for draw in (ours, keras_own):
+        assert np.abs(draw).max() <= limit and np.abs(draw).max() > 0.99 * limit
+        assert abs(draw.mean()) < 0.01 and abs(draw.std() / (limit / np.sqrt(3)) - 1) < 0.02
+    half = SeededGlorotUniform(3)(shape, dtype="float16")
+    assert keras.backend.standardize_dtype(half.dtype) == "float16"
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(half), ours, atol=1e-3)
+    assert SeededGlorotUniform.from_config(SeededGlorotUniform(3).get_config()).seed == 3
 
 
 @pytest.mark.parametrize(
