@@ -12,8 +12,8 @@ Costs are normalised per set as in section 6 (mean cost over mean cost of the be
 
 Run::
 
-    python benchmarks/bench_training_defaults.py                      # every setting
-    python benchmarks/bench_training_defaults.py --settings reference dropout-0.2
+    python -m benchmarks.bench_training_defaults          # every setting, from the project root
+    python -m benchmarks.bench_training_defaults --settings reference "dropout 0.2"
 
 It writes ``benchmarks/results_training_defaults.json`` (merged with an existing file, by
 setting) and prints a table.
