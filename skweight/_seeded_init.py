@@ -2,7 +2,7 @@
 
 Keras' ``GlorotUniform(seed=s)`` draws with the backend's own generator: other numbers on
 TensorFlow, JAX and PyTorch for the same seed and, on JAX, one compiled program per kernel shape
-(0.1-0.15 s each, paid by the first fit of every process and by every fused comparison).
+(0.11-0.16 s each, paid by the first fit of every process and by every fused comparison).
 ``SeededGlorotUniform`` draws from the same distribution, uniform in
 ``+-sqrt(6 / (fan_in + fan_out))``, with ``numpy.random.default_rng(seed)``: the same kernels on
 every backend, and nothing to compile.
