@@ -132,9 +132,7 @@ def _draw_weights(spec: NetworkSpec, seed: int | None) -> list[np.ndarray]:
     draw = random.Random(seed).randint if seed is not None else None
     weights = []
     for i, (fan_in, units) in enumerate(spec.layer_sizes):
-        layer_seed = draw(1, int(1e9)) if draw is not None else None
-        if layer_seed is None:
-            layer_seed = int(np.random.SeedSequence().generate_state(1)[0] % int(1e9)) + 1
+        layer_seed = draw(1, int(1e9)) if draw is not None else None  # None: fresh entropy
         weights += [glorot_uniform((fan_in, units), layer_seed), np.zeros(units, dtype="float32")]
         if spec.dropout and draw is not None and i < len(spec.layer_sizes) - 1:
             draw(1, int(1e9))  # build_mlp seeds the dropout layer here
